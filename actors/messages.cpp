@@ -1,0 +1,21 @@
+#include "actors/messages.hpp"
+
+#include <caf/actor_system_config.hpp>
+
+namespace kagent {
+
+void add_message_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<job_record>("job_record");
+  cfg.add_message_type<job_event>("job_event");
+  cfg.add_message_type<std::vector<job_event>>("std::vector<job_event>");
+  cfg.add_message_type<job_list>("job_list");
+  cfg.add_message_type<resumable_job>("resumable_job");
+  cfg.add_message_type<std::vector<resumable_job>>("std::vector<resumable_job>");
+  cfg.add_message_type<stage_outputs>("stage_outputs");
+  cfg.add_message_type<checkpoints>("checkpoints");
+  cfg.add_message_type<admission_stats>("admission_stats");
+  cfg.add_message_type<stage_request>("stage_request");
+  cfg.add_message_type<stage_result>("stage_result");
+}
+
+} // namespace kagent

@@ -1,0 +1,123 @@
+// Atoms and payloads of every actor protocol in kagentd. Who sends what:
+//
+// admission        (submit_atom, url, owner)               -> job_record | error
+//                  (job_done_atom, job_id)                  from supervisor
+//                  (resume_atom, std::vector<resumable_job>) at start-up
+//                  (stats_atom)                             -> admission_stats
+//                  (drain_atom)                             -> ok_atom; rejects new work
+// job_supervisor   (start_atom, resumable_job)              from admission
+//                  (get_atom, job_id)                       -> job_record | error(not_found)
+//                  (cancel_atom, job_id)                    -> job_record | error
+// job              (get_atom)                               -> job_record
+//                  (cancel_atom)                            -> job_record
+// launcher         (run_atom, stage_request)                -> stage_result
+//                  streams (stage_event_atom, job_event) to the requester
+//                  (cancel_atom, job_id)                    -> kills that job's child
+// persistence      (insert_atom, job_record)                -> ok_atom, after commit
+//                  (update_atom, job_record)                -> ok_atom, after commit
+//                  (checkpoint_atom, job_id, stage, stage_outputs, duration_ms) -> ok_atom
+//                  (events_atom, std::vector<job_event>)    -> ok_atom
+//                  (artifact_atom, job_id, name, bytes)     -> ok_atom
+// db_reader        (get_atom, job_id)                       -> job_record | error(not_found)
+//                  (list_atom, status_filter, limit)        -> job_list
+//                  (events_atom, job_id, since_seq)         -> std::vector<job_event>
+//                  (artifact_atom, job_id, name)            -> std::string | error(not_found)
+//                  (checkpoint_atom, job_id)                -> checkpoints
+//                  (resume_atom)                            -> std::vector<resumable_job>
+//                  (ping_atom)                              -> ok_atom | error(db_unavailable)
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <caf/atom.hpp>
+#include <caf/fwd.hpp>
+#include <caf/meta/type_name.hpp>
+
+#include "core/job.hpp"
+
+namespace kagent {
+
+using submit_atom = caf::atom_constant<caf::atom("submit")>;
+using job_done_atom = caf::atom_constant<caf::atom("job_done")>;
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+using start_atom = caf::atom_constant<caf::atom("start")>;
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
+using run_atom = caf::atom_constant<caf::atom("run")>;
+using stage_event_atom = caf::atom_constant<caf::atom("stage_ev")>;
+using insert_atom = caf::atom_constant<caf::atom("insert")>;
+using update_atom = caf::atom_constant<caf::atom("update")>;
+using checkpoint_atom = caf::atom_constant<caf::atom("checkpt")>;
+using events_atom = caf::atom_constant<caf::atom("events")>;
+using artifact_atom = caf::atom_constant<caf::atom("artifact")>;
+using list_atom = caf::atom_constant<caf::atom("list")>;
+using ping_atom = caf::atom_constant<caf::atom("ping")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using child_atom = caf::atom_constant<caf::atom("child")>;
+
+/// Queue and capacity figures of the admission actor.
+struct admission_stats {
+  int64_t queued = 0;
+  int64_t running = 0;
+  int64_t max_queued = 0;
+  int64_t max_running = 0;
+  int64_t accepted = 0;  ///< since start
+  int64_t rejected = 0;  ///< 429s since start
+  bool draining = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, admission_stats& x) {
+  return f(caf::meta::type_name("admission_stats"), x.queued, x.running,
+           x.max_queued, x.max_running, x.accepted, x.rejected, x.draining);
+}
+
+/// One stage attempt for a launcher. Paths in argv may use the placeholders
+/// {job}, {competition}, {stage_bin} and {python}; the launcher replaces them
+/// with the paths its sandbox mode exposes.
+struct stage_request {
+  std::string job_id;
+  std::string stage;
+  int32_t attempt = 1;
+  std::vector<std::string> argv;
+  std::string job_dir;          ///< host path, writable
+  std::string competition_dir;  ///< host path of the public files, read-only
+  std::string description;      ///< host path of description.md, may be empty
+  int64_t timeout_ms = 0;
+  std::vector<std::string> outputs;  ///< files read back into the result
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stage_request& x) {
+  return f(caf::meta::type_name("stage_request"), x.job_id, x.stage, x.attempt,
+           x.argv, x.job_dir, x.competition_dir, x.description, x.timeout_ms,
+           x.outputs);
+}
+
+/// How a stage attempt ended.
+struct stage_result {
+  int32_t exit_code = -1;   ///< -1 when killed by a signal
+  int32_t signal = 0;
+  bool timed_out = false;
+  bool cancelled = false;
+  int64_t duration_ms = 0;
+  stage_outputs outputs;    ///< files from stage_request::outputs that exist
+  std::string error;        ///< launcher-side failure (spawn, sandbox), or last stderr line
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stage_result& x) {
+  return f(caf::meta::type_name("stage_result"), x.exit_code, x.signal,
+           x.timed_out, x.cancelled, x.duration_ms, x.outputs, x.error);
+}
+
+/// Registers every payload type under a fixed name (needed for remoting).
+void add_message_types(caf::actor_system_config& cfg);
+
+} // namespace kagent

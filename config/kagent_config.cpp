@@ -1,0 +1,150 @@
+#include "config/kagent_config.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+#include <climits>
+
+#include "core/error.hpp"
+
+#ifndef KAGENT_EXAMPLES_DIR
+#define KAGENT_EXAMPLES_DIR "examples/competitions"
+#endif
+
+namespace kagent {
+
+namespace {
+
+struct option_doc {
+  const char* flag;
+  const char* fallback;
+  const char* text;
+};
+
+// One row per option: what --help prints. Keep in the order of the sections.
+const option_doc option_docs[] = {
+  {"--host=ADDR", "127.0.0.1", "HTTP listen address (env KAGENT_HOST)"},
+  {"--port=N", "8000", "HTTP listen port (env KAGENT_PORT)"},
+  {"--data-dir=DIR", "./var", "job directories, embedded database (env KAGENT_DATA_DIR)"},
+  {"--competitions=DIR[:DIR...]", KAGENT_EXAMPLES_DIR,
+   "local competition mirrors, searched in order (env KAGENT_COMPETITIONS)"},
+  {"--database-url=URL", "(empty: embedded PostgreSQL in DATA_DIR/pg)",
+   "libpq connection string or URI (env DATABASE_URL)"},
+  {"--max-queued=N", "1000", "jobs waiting for a slot before POST /run answers 429"},
+  {"--max-running=N", "2", "jobs running at once (launcher slots)"},
+  {"--retry-after=S", "5", "Retry-After seconds sent with 429"},
+  {"--http-threads=N", "2", "I/O threads serving HTTP"},
+  {"--max-body=BYTES", "65536", "largest request body accepted (else 413)"},
+  {"--max-in-flight=N", "1024", "HTTP requests waiting on actors (else 503)"},
+  {"--sandbox=MODE", "bwrap", "bwrap, or process (rlimits only; no isolation)"},
+  {"--memory-limit=BYTES", "8589934592", "address-space limit per stage process"},
+  {"--cpu-limit=S", "3600", "CPU-seconds limit per stage process"},
+  {"--stage-timeout=S", "900", "wall-clock limit per stage attempt"},
+  {"--time-budget=S", "120", "model-search budget given to the train stage"},
+  {"--max-attempts=N", "2", "attempts per stage before a job fails"},
+  {"--stage-bin=PATH", "(kagent-stage next to kagentd)", "the stage program"},
+  {"--python=PATH", "/usr/bin/python3", "interpreter that runs solution.py"},
+  {"--db-readers=N", "2", "read connections to the database"},
+  {"--log-level=LEVEL", "info", "trace, debug, info, warn, error"},
+  {"--config-file=FILE", "caf-application.ini", "INI file with the same keys (no dashes)"},
+};
+
+void apply_env(server_options& o) {
+  auto env = [](const char* name) -> const char* {
+    auto v = getenv(name);
+    return v && *v ? v : nullptr;
+  };
+  if (auto v = env("KAGENT_HOST")) o.http.host = v;
+  if (auto v = env("KAGENT_PORT")) o.http.port = static_cast<uint16_t>(atoi(v));
+  if (auto v = env("KAGENT_DATA_DIR")) o.pipeline.data_dir = v;
+  if (auto v = env("DATABASE_URL")) o.database.url = v;
+  if (auto v = env("KAGENT_DATABASE_URL")) o.database.url = v;
+  if (auto v = env("KAGENT_MAX_QUEUED")) o.admission.max_queued = strtoull(v, nullptr, 10);
+  if (auto v = env("KAGENT_MAX_RUNNING")) o.admission.max_running = strtoull(v, nullptr, 10);
+  if (auto v = env("KAGENT_SANDBOX")) o.sandbox.mode = v;
+  if (auto v = env("KAGENT_LOG_LEVEL")) o.log_level = v;
+}
+
+std::string dir_of_executable(const std::string& argv0) {
+  char buf[PATH_MAX];
+  auto n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  std::string path = n > 0 ? std::string(buf, static_cast<size_t>(n)) : argv0;
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+} // namespace
+
+std::vector<std::string> split_path_list(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    auto end = s.find(':', start);
+    if (end == std::string::npos)
+      end = s.size();
+    if (end > start)
+      out.emplace_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+kagent_config::kagent_config() {
+  apply_env(opts);
+  if (auto v = getenv("KAGENT_COMPETITIONS"))
+    competitions_arg = v;
+  kagent::add_error_category(*this);
+  opt_group{custom_options_, "global"}
+    .add(opts.http.host, "host", "HTTP listen address")
+    .add(opts.http.port, "port", "HTTP listen port")
+    .add(opts.pipeline.data_dir, "data-dir", "job directories and embedded database")
+    .add(competitions_arg, "competitions", "competition mirror folders, DIR[:DIR...]")
+    .add(opts.database.url, "database-url", "PostgreSQL URL; empty: embedded")
+    .add(opts.admission.max_queued, "max-queued", "queued jobs before 429")
+    .add(opts.admission.max_running, "max-running", "jobs running at once")
+    .add(opts.admission.retry_after_s, "retry-after", "Retry-After seconds on 429")
+    .add(opts.http.threads, "http-threads", "HTTP I/O threads")
+    .add(opts.http.max_body_bytes, "max-body", "largest request body")
+    .add(opts.http.max_in_flight, "max-in-flight", "requests waiting on actors")
+    .add(opts.sandbox.mode, "sandbox", "bwrap or process")
+    .add(opts.sandbox.memory_bytes, "memory-limit", "RLIMIT_AS per stage")
+    .add(opts.sandbox.cpu_seconds, "cpu-limit", "RLIMIT_CPU per stage")
+    .add(opts.pipeline.stage_timeout_s, "stage-timeout", "seconds per stage attempt")
+    .add(opts.pipeline.time_budget_s, "time-budget", "model search budget, seconds")
+    .add(opts.pipeline.max_attempts, "max-attempts", "attempts per stage")
+    .add(opts.pipeline.stage_bin, "stage-bin", "path of kagent-stage")
+    .add(opts.pipeline.python, "python", "python interpreter for solution.py")
+    .add(opts.database.readers, "db-readers", "read connections")
+    .add(opts.log_level, "log-level", "log level")
+    .add(role, "role", "standalone (head/worker: cluster mode)");
+}
+
+std::string kagent_config::finish(const std::string& argv0) {
+  opts.pipeline.competitions = split_path_list(
+    competitions_arg.empty() ? std::string{KAGENT_EXAMPLES_DIR} : competitions_arg);
+  if (opts.pipeline.stage_bin.empty())
+    opts.pipeline.stage_bin = dir_of_executable(argv0) + "/kagent-stage";
+  if (opts.sandbox.mode != "bwrap" && opts.sandbox.mode != "process")
+    return "--sandbox must be bwrap or process, got '" + opts.sandbox.mode + "'";
+  if (opts.admission.max_running == 0)
+    return "--max-running must be at least 1";
+  if (opts.pipeline.max_attempts < 1)
+    return "--max-attempts must be at least 1";
+  if (opts.http.threads == 0)
+    opts.http.threads = 1;
+  if (opts.database.readers < 1)
+    opts.database.readers = 1;
+  if (access(opts.pipeline.stage_bin.c_str(), X_OK) != 0)
+    return "stage program not executable: " + opts.pipeline.stage_bin;
+  return {};
+}
+
+void print_help() {
+  printf("kagentd - turns Kaggle competition URLs into validated submissions\n\n"
+         "usage: kagentd [--name=value ...]\n\noptions (default in brackets):\n");
+  for (auto& d : option_docs)
+    printf("  %-30s %s [%s]\n", d.flag, d.text, d.fallback);
+  printf("\nPrecedence: flags > config file > environment > defaults.\n");
+}
+
+} // namespace kagent

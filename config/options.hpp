@@ -1,0 +1,68 @@
+// One options struct per area, each with defaults that work on one machine
+// with no setup. Each actor receives only its own struct.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kagent {
+
+/// HTTP listener (http/).
+struct http_options {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8000;
+  size_t threads = 2;                 ///< I/O threads running Beast
+  size_t max_body_bytes = 64 * 1024;  ///< larger request bodies get 413
+  size_t max_in_flight = 1024;        ///< requests waiting on actors; beyond: 503
+  int request_timeout_s = 30;         ///< idle/read timeout per connection
+};
+
+/// Admission control (actors/admission).
+struct admission_options {
+  size_t max_queued = 1000;  ///< jobs waiting for a slot; beyond: 429
+  size_t max_running = 2;    ///< jobs running at once (= launcher slots)
+  int retry_after_s = 5;     ///< Retry-After sent with 429
+};
+
+/// Where jobs run and how they are confined (actors/launcher).
+struct sandbox_options {
+  std::string mode = "bwrap";         ///< bwrap | process (rlimits only)
+  std::string bwrap = "/usr/bin/bwrap";
+  int64_t memory_bytes = 8LL << 30;   ///< RLIMIT_AS per stage process
+  int64_t cpu_seconds = 3600;         ///< RLIMIT_CPU
+  int64_t file_bytes = 2LL << 30;     ///< RLIMIT_FSIZE
+  int64_t processes = 256;            ///< RLIMIT_NPROC (process mode only)
+  int kill_grace_ms = 500;            ///< SIGTERM -> SIGKILL delay
+};
+
+/// The pipeline a job actor drives (actors/job).
+struct pipeline_options {
+  std::string data_dir = "./var";     ///< job directories live in <data_dir>/jobs
+  std::vector<std::string> competitions; ///< mirror folders, searched in order
+  std::string stage_bin;              ///< kagent-stage; default: next to kagentd
+  std::string python = "/usr/bin/python3";
+  int stage_timeout_s = 900;          ///< wall-clock limit per stage attempt
+  int time_budget_s = 120;            ///< model search budget given to plan/train
+  int max_attempts = 2;               ///< attempts per stage before the job fails
+  int retry_backoff_ms = 1000;        ///< first retry delay, doubled per attempt
+};
+
+/// Database (persistence/).
+struct database_options {
+  std::string url;              ///< empty: embedded PostgreSQL in <data_dir>/pg
+  std::string pg_bin = "/usr/lib/postgresql/15/bin";
+  int readers = 2;              ///< read connections (status, lists, files)
+};
+
+/// Everything kagentd reads from flags, the config file and the environment.
+struct server_options {
+  http_options http;
+  admission_options admission;
+  sandbox_options sandbox;
+  pipeline_options pipeline;
+  database_options database;
+  std::string log_level = "info";
+};
+
+} // namespace kagent

@@ -1,0 +1,51 @@
+// The project's one error enum, carried as caf::error with category "kagent".
+// Boundaries translate into it (SQLSTATE in persistence/, CURLcode in agent/);
+// http/error_map turns it into a status code and a JSON body.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/atom.hpp>
+#include <caf/error.hpp>
+#include <caf/fwd.hpp>
+
+namespace kagent {
+
+enum class errc : uint8_t {
+  none = 0,
+  queue_full,         ///< admission is at max_queued
+  not_found,          ///< unknown job, file or competition
+  invalid_input,      ///< request or file does not match what is expected
+  db_unavailable,     ///< the database cannot be reached or refused a write
+  stage_failed,       ///< a stage exited non-zero or produced no outputs
+  cancelled,          ///< the job was cancelled by its owner
+  deadline_exceeded,  ///< a stage or job ran past its wall-clock limit
+  conflict,           ///< the request does not fit the job's current state
+  shutting_down,      ///< the node is draining and accepts no new work
+  unauthorized,       ///< missing or wrong API key
+  internal,           ///< a bug or an unexpected system failure
+};
+
+/// The CAF error category of kagent errors.
+constexpr caf::atom_value errc_category = caf::atom("kagent");
+
+/// Name of an error code, e.g. "queue_full".
+const char* to_string(errc x);
+
+/// An error with a human-readable detail, shown to users as `{"detail": ...}`.
+caf::error make_error(errc x, std::string detail);
+
+/// An error without detail (the code's name is used as detail).
+caf::error make_error(errc x);
+
+/// The kagent code of `e`, or errc::internal for errors of other categories.
+errc code_of(const caf::error& e);
+
+/// The detail string of `e` (falls back to CAF's rendering for foreign errors).
+std::string detail_of(const caf::error& e);
+
+/// Registers the renderer of the kagent category on a CAF config.
+void add_error_category(caf::actor_system_config& cfg);
+
+} // namespace kagent

@@ -1,0 +1,14 @@
+// Translates PostgreSQL failures (SQLSTATE codes, lost connections) into
+// kagent's error enum: the boundary rule of STYLE §5.
+#pragma once
+
+#include <string>
+
+#include "core/error.hpp"
+
+namespace kagent::pg {
+
+/// Our error code for a SQLSTATE (5 characters); empty state = connection lost.
+errc errc_from_sqlstate(const std::string& sqlstate);
+
+} // namespace kagent::pg
