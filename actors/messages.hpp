@@ -40,6 +40,8 @@
 
 namespace kagent {
 
+using get_atom = caf::get_atom;  ///< CAF's own: reads of jobs, files, lists
+
 using submit_atom = caf::atom_constant<caf::atom("submit")>;
 using job_done_atom = caf::atom_constant<caf::atom("job_done")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;

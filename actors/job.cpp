@@ -1,0 +1,359 @@
+#include "actors/job.hpp"
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <fstream>
+#include <sys/stat.h>
+
+#include <caf/all.hpp>
+#include <rapidjson/document.h>
+
+#include "actors/job_logic.hpp"
+#include "actors/job_metadata.hpp"
+#include "agent/competition_source.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+
+namespace kagent {
+
+std::string job_dir_of(const pipeline_options& opts, const std::string& job_id) {
+  return opts.data_dir + "/jobs/" + job_id;
+}
+
+namespace {
+
+constexpr auto db_timeout = std::chrono::seconds(60);
+
+struct job_state {
+  job_deps deps;
+  job_record rec;
+  checkpoints done;
+  job_metadata meta;
+  int64_t seq = 0;
+  std::string dir;              ///< absolute job directory
+  agent::competition_source src;
+  std::string stage;            ///< stage being run
+  size_t step = 0;              ///< index into steps_for(stage)
+  stage_outputs outputs;        ///< collected from this stage's steps so far
+  int64_t stage_started = 0;
+  bool step_running = false;
+  bool cancel_requested = false;
+  bool finished = false;
+  std::vector<caf::response_promise> waiting;  ///< cancel requests
+  static inline const char* name = "job";
+};
+
+using job_ptr = caf::stateful_actor<job_state>*;
+
+void run_step(job_ptr self);
+void finish(job_ptr self, const std::string& status, const std::string& error);
+
+job_record snapshot(job_ptr self) {
+  auto rec = self->state.rec;
+  rec.metadata = render_metadata(self->state.meta);
+  return rec;
+}
+
+void emit(job_ptr self, const std::string& kind, const std::string& message,
+          double progress = -1) {
+  auto& st = self->state;
+  job_event ev{st.rec.id, ++st.seq, now_ms(), st.stage, kind, message, progress};
+  self->request(st.deps.persistence, db_timeout, events_atom::value,
+                std::vector<job_event>{std::move(ev)})
+    .then([](caf::ok_atom) {},
+          [=](caf::error& err) {
+            get_logger("actors")->warn("event not stored job_id={} error={}",
+                                       self->state.rec.id, self->system().render(err));
+          });
+}
+
+void persist_row(job_ptr self) {
+  self->request(self->state.deps.persistence, db_timeout, update_atom::value, snapshot(self))
+    .then([](caf::ok_atom) {},
+          [=](caf::error& err) {
+            get_logger("actors")->warn("job row not stored job_id={} error={}",
+                                       self->state.rec.id, self->system().render(err));
+          });
+}
+
+bool write_file(const std::string& path, const std::string& content) {
+  std::ofstream out{path, std::ios::binary | std::ios::trunc};
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  return static_cast<bool>(out);
+}
+
+// Creates the job directory and puts every committed output back, so a
+// resumed job finds its inputs even when the directory was lost.
+std::string prepare_dir(job_ptr self) {
+  auto& st = self->state;
+  auto rel = job_dir_of(st.deps.pipeline, st.rec.id);
+  auto jobs = st.deps.pipeline.data_dir + "/jobs";
+  mkdir(st.deps.pipeline.data_dir.c_str(), 0755);
+  mkdir(jobs.c_str(), 0755);
+  if (mkdir(rel.c_str(), 0755) != 0 && errno != EEXIST)
+    return "cannot create job directory " + rel;
+  char buf[PATH_MAX];
+  if (!realpath(rel.c_str(), buf))
+    return "cannot resolve job directory " + rel;
+  st.dir = buf;
+  for (auto& [stage, files] : st.done)
+    for (auto& [name, content] : files)
+      if (!write_file(st.dir + "/" + name, content))
+        return "cannot restore " + name + " into the job directory";
+  return {};
+}
+
+void start_stage(job_ptr self, const std::string& stage, int attempt) {
+  auto& st = self->state;
+  st.stage = stage;
+  st.step = 0;
+  st.outputs.clear();
+  st.stage_started = now_ms();
+  st.rec.stage = stage;
+  st.rec.attempt = attempt;
+  st.meta.stage = stage;
+  st.meta.attempt = attempt;
+  st.meta.stage_progress = 0;
+  st.meta.progress = overall_progress(stage, 0);
+  st.meta.message = stage_label(stage);
+  persist_row(self);
+  emit(self, "stage_started",
+       stage_label(stage) + " (stage " + std::to_string(stage_number(stage)) + "/4, attempt "
+         + std::to_string(attempt) + ")");
+  get_logger("actors")->info("stage started job_id={} stage={} attempt={}", st.rec.id, stage,
+                             attempt);
+  run_step(self);
+}
+
+void next_stage(job_ptr self) {
+  auto stage = first_pending_stage(self->state.done);
+  if (stage.empty())
+    return finish(self, status::success, "");
+  start_stage(self, stage, 1);
+}
+
+void stage_failed(job_ptr self, const stage_result& r, const std::vector<std::string>& missing) {
+  auto& st = self->state;
+  auto why = describe_failure(st.stage, r, missing);
+  auto log = get_logger("actors");
+  switch (on_failure(r, st.rec.attempt, st.deps.pipeline.max_attempts)) {
+    case failure_action::cancel:
+      return finish(self, status::cancelled, "cancelled by request");
+    case failure_action::time_out:
+      return finish(self, status::timeout, why);
+    case failure_action::fail:
+      log->error("job failed job_id={} stage={} attempt={} error={}", st.rec.id, st.stage,
+                 st.rec.attempt, why);
+      return finish(self, status::failed, why);
+    case failure_action::retry: {
+      auto next = st.rec.attempt + 1;
+      auto delay = retry_delay_ms(next, st.deps.pipeline.retry_backoff_ms);
+      log->warn("stage retry job_id={} stage={} attempt={} delay_ms={} error={}", st.rec.id,
+                st.stage, next, delay, why);
+      emit(self, "retry", why + "; retrying in " + std::to_string(delay) + " ms");
+      self->delayed_send(self, std::chrono::milliseconds(delay), retry_atom::value, st.stage,
+                         next);
+      return;
+    }
+  }
+}
+
+void commit_failed(job_ptr self, const caf::error& err) {
+  stage_result r;
+  r.error = "could not commit outputs: " + self->system().render(err);
+  stage_failed(self, r, {});
+}
+
+void commit_stage(job_ptr self) {
+  auto& st = self->state;
+  stage_outputs small;
+  for (auto& f : checkpoint_files(st.stage))
+    if (auto i = st.outputs.find(f); i != st.outputs.end())
+      small.emplace(f, i->second);
+  auto duration = now_ms() - st.stage_started;
+  auto stage = st.stage;
+  if (stage == "train")
+    apply_metrics(st.meta, small["metrics.json"]);
+  // The submission is stored before the stage counts as done, so a job whose
+  // train stage is committed can always serve its file.
+  auto commit = [=] {
+    self->request(self->state.deps.persistence, db_timeout, checkpoint_atom::value,
+                  self->state.rec.id, stage, small, duration)
+      .then(
+      [=](caf::ok_atom) {
+        auto& st = self->state;
+        st.done[stage] = small;
+        emit(self, "stage_finished",
+             stage_label(stage) + " done in " + std::to_string(duration) + " ms", 1.0);
+        if (st.cancel_requested)
+          return finish(self, status::cancelled, "cancelled by request");
+        next_stage(self);
+      },
+        [=](caf::error& err) { commit_failed(self, err); });
+  };
+  if (stage != "train")
+    return commit();
+  self->request(st.deps.persistence, db_timeout, artifact_atom::value, st.rec.id,
+                std::string{"submission.csv"}, st.outputs["submission.csv"])
+    .then([=](caf::ok_atom) { commit(); },
+          [=](caf::error& err) { commit_failed(self, err); });
+}
+
+void on_step_result(job_ptr self, stage_result& r) {
+  auto& st = self->state;
+  st.step_running = false;
+  if (st.cancel_requested)
+    r.cancelled = true;
+  auto steps = steps_for(st.stage, st.deps.pipeline);
+  auto missing = missing_outputs(steps[st.step], r);
+  if (r.exit_code != 0 || r.timed_out || r.cancelled || !missing.empty())
+    return stage_failed(self, r, missing);
+  for (auto& [name, content] : r.outputs)
+    st.outputs[name] = std::move(content);
+  if (++st.step < steps.size())
+    return run_step(self);
+  commit_stage(self);
+}
+
+void run_step(job_ptr self) {
+  auto& st = self->state;
+  auto steps = steps_for(st.stage, st.deps.pipeline);
+  stage_request req;
+  req.job_id = st.rec.id;
+  req.stage = st.stage;
+  req.attempt = st.rec.attempt;
+  req.argv = steps[st.step].argv;
+  req.job_dir = st.dir;
+  req.competition_dir = st.src.data_dir;
+  req.description = st.src.description;
+  req.timeout_ms = int64_t{st.deps.pipeline.stage_timeout_s} * 1000;
+  req.outputs = steps[st.step].required;
+  st.step_running = true;
+  // The launcher enforces the stage deadline; this timeout only guards
+  // against a launcher that is gone.
+  auto guard = std::chrono::milliseconds(req.timeout_ms) + std::chrono::seconds(60);
+  self->request(st.deps.launcher, guard, run_atom::value, std::move(req))
+    .then([=](stage_result& r) { on_step_result(self, r); },
+          [=](caf::error& err) {
+            stage_result r;
+            r.error = "launcher: " + self->system().render(err);
+            on_step_result(self, r);
+          });
+}
+
+void finish(job_ptr self, const std::string& status, const std::string& error) {
+  auto& st = self->state;
+  if (st.finished)
+    return;
+  st.finished = true;
+  st.rec.status = status;
+  st.rec.error = error;
+  st.rec.completed_at = now_ms();
+  if (status == status::success)
+    st.meta.progress = 1.0;
+  st.meta.message = status == status::success ? "Completed" : error;
+  emit(self, "status", error.empty() ? status : status + ": " + error);
+  get_logger("actors")->info("job finished job_id={} status={}", st.rec.id, status);
+  auto rec = snapshot(self);
+  auto done = [=] {
+    for (auto& rp : self->state.waiting)
+      rp.deliver(rec);
+    self->state.waiting.clear();
+    self->send(self->state.deps.supervisor, job_done_atom::value, rec.id, rec.status);
+    self->quit();
+  };
+  self->request(st.deps.persistence, db_timeout, update_atom::value, rec)
+    .then([=](caf::ok_atom) { done(); },
+          [=](caf::error& err) {
+            // The row stays non-terminal and the job resumes after a restart.
+            get_logger("actors")->error("final status not stored job_id={} error={}", rec.id,
+                                        self->system().render(err));
+            done();
+          });
+}
+
+void begin(job_ptr self) {
+  auto& st = self->state;
+  auto log = get_logger("actors");
+  st.rec.status = status::running;
+  st.rec.node = st.deps.node;
+  if (st.rec.started_at == 0)
+    st.rec.started_at = now_ms();
+  auto src = agent::resolve_competition(st.deps.pipeline.competitions, st.rec.competition);
+  if (!src) {
+    std::string where;
+    for (auto& m : st.deps.pipeline.competitions)
+      where += (where.empty() ? "" : ", ") + m;
+    return finish(self, status::failed,
+                  "competition '" + st.rec.competition + "' is not in the local mirrors ("
+                    + where + ") and no Kaggle API credentials are configured");
+  }
+  st.src = *src;
+  if (auto err = prepare_dir(self); !err.empty())
+    return finish(self, status::failed, err);
+  auto pending = first_pending_stage(st.done);
+  if (!st.done.empty())
+    emit(self, "resumed",
+         "resuming at " + (pending.empty() ? std::string{"finish"} : pending) + "; "
+           + std::to_string(st.done.size()) + " stage(s) already committed");
+  log->info("job started job_id={} competition={} first_stage={}", st.rec.id,
+            st.rec.competition, pending);
+  next_stage(self);
+}
+
+caf::behavior job_actor(job_ptr self, resumable_job job, job_deps deps) {
+  auto& st = self->state;
+  st.deps = std::move(deps);
+  st.rec = std::move(job.job);
+  st.done = std::move(job.done);
+  st.seq = job.last_seq;
+  st.meta = parse_metadata(st.rec.metadata);
+  self->send(self, start_atom::value);
+  return {
+    [=](start_atom) { begin(self); },
+    [=](get_atom) { return snapshot(self); },
+    [=](stage_event_atom, job_event& ev) {
+      auto& st = self->state;
+      if (ev.kind == "progress" && ev.progress >= 0) {
+        st.meta.stage_progress = ev.progress;
+        st.meta.progress = overall_progress(st.stage, ev.progress);
+        if (!ev.message.empty())
+          st.meta.message = ev.message;
+      }
+      emit(self, ev.kind, ev.message, ev.progress);
+    },
+    [=](retry_atom, const std::string& stage, int32_t attempt) {
+      if (self->state.finished || self->state.cancel_requested)
+        return;
+      start_stage(self, stage, attempt);
+    },
+    [=](cancel_atom) -> caf::result<job_record> {
+      auto& st = self->state;
+      if (st.finished)
+        return snapshot(self);
+      st.waiting.push_back(self->make_response_promise());
+      if (!st.cancel_requested) {
+        st.cancel_requested = true;
+        emit(self, "cancel", "cancellation requested");
+        if (st.step_running)
+          self->send(st.deps.launcher, cancel_atom::value, st.rec.id);
+        else
+          finish(self, status::cancelled, "cancelled by request");
+      }
+      return st.waiting.back();
+    },
+    [=](caf::ok_atom) {
+      // The launcher's acknowledgement of a cancel; the step result follows.
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_job(caf::actor_system& sys, resumable_job job, job_deps deps) {
+  return sys.spawn(job_actor, std::move(job), std::move(deps));
+}
+
+} // namespace kagent

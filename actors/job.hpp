@@ -1,0 +1,32 @@
+// The job actor: one per accepted job. Drives analyze -> plan -> generate ->
+// train through its launcher, commits each stage's outputs before the next
+// starts, retries failed stages with backoff, and ends the job. Never blocks.
+#pragma once
+
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/messages.hpp"
+#include "config/options.hpp"
+
+namespace kagent {
+
+/// The actors and settings a job actor works with.
+struct job_deps {
+  caf::actor launcher;     ///< its sandbox slot
+  caf::actor persistence;  ///< durable writes
+  caf::actor supervisor;   ///< told (job_done_atom, id, status) at the end
+  pipeline_options pipeline;
+  std::string node;        ///< name of this node, stored on the job
+};
+
+/// Spawns a job actor that resumes `job` at its first stage without a
+/// checkpoint. Answers (get_atom) and (cancel_atom) with its job_record.
+caf::actor spawn_job(caf::actor_system& sys, resumable_job job, job_deps deps);
+
+/// The directory a job works in: <data_dir>/jobs/<id>.
+std::string job_dir_of(const pipeline_options& opts, const std::string& job_id);
+
+} // namespace kagent

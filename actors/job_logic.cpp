@@ -1,0 +1,113 @@
+#include "actors/job_logic.hpp"
+
+#include <algorithm>
+
+namespace kagent {
+
+std::string first_pending_stage(const checkpoints& done) {
+  for (auto& s : all_stages())
+    if (done.count(s) == 0)
+      return s;
+  return {};
+}
+
+std::vector<stage_step> steps_for(const std::string& stage, const pipeline_options& opts) {
+  auto budget = std::to_string(opts.time_budget_s);
+  if (stage == "analyze")
+    return {{{"{stage_bin}", "analyze", "--competition", "{competition}", "--job", "{job}"},
+             {"profile.json"}}};
+  if (stage == "plan")
+    return {{{"{stage_bin}", "plan", "--job", "{job}", "--time-budget", budget},
+             {"plan.json"}}};
+  if (stage == "generate")
+    return {{{"{stage_bin}", "generate", "--job", "{job}"}, {"solution.py"}}};
+  if (stage == "train")
+    return {{{"{python}", "{job}/solution.py", "--competition", "{competition}", "--job",
+              "{job}"},
+             {"submission.csv", "metrics.json"}},
+            {{"{stage_bin}", "validate", "--competition", "{competition}", "--job", "{job}"},
+             {"validation.json"}}};
+  return {};
+}
+
+std::vector<std::string> checkpoint_files(const std::string& stage) {
+  if (stage == "analyze")
+    return {"profile.json"};
+  if (stage == "plan")
+    return {"plan.json"};
+  if (stage == "generate")
+    return {"solution.py"};
+  if (stage == "train")
+    return {"metrics.json", "validation.json"};
+  return {};
+}
+
+failure_action on_failure(const stage_result& r, int attempt, int max_attempts) {
+  if (r.cancelled)
+    return failure_action::cancel;
+  // A stage that ran out of wall-clock would only run out again.
+  if (r.timed_out)
+    return failure_action::time_out;
+  return attempt < max_attempts ? failure_action::retry : failure_action::fail;
+}
+
+int64_t retry_delay_ms(int next_attempt, int base_ms) {
+  int shift = std::min(std::max(next_attempt - 2, 0), 10);
+  return static_cast<int64_t>(base_ms) << shift;
+}
+
+std::vector<std::string> missing_outputs(const stage_step& step, const stage_result& r) {
+  std::vector<std::string> out;
+  for (auto& f : step.required)
+    if (r.outputs.count(f) == 0)
+      out.push_back(f);
+  return out;
+}
+
+std::string describe_failure(const std::string& stage, const stage_result& r,
+                             const std::vector<std::string>& missing) {
+  std::string why;
+  if (r.timed_out)
+    why = "ran past its time limit";
+  else if (r.cancelled)
+    why = "was cancelled";
+  else if (r.exit_code != 0)
+    why = r.error.empty() ? (r.signal != 0 ? "was killed by signal " + std::to_string(r.signal)
+                                           : "exited with code " + std::to_string(r.exit_code))
+                          : r.error;
+  else if (!missing.empty()) {
+    why = "left no";
+    for (auto& m : missing)
+      why += " " + m;
+  } else
+    why = r.error.empty() ? "failed" : r.error;
+  return stage + " stage: " + why;
+}
+
+std::string stage_label(const std::string& stage) {
+  if (stage == "analyze")
+    return "Analyzing competition";
+  if (stage == "plan")
+    return "Planning strategy";
+  if (stage == "generate")
+    return "Generating solution code";
+  if (stage == "train")
+    return "Training model";
+  return "Preparing";
+}
+
+double overall_progress(const std::string& stage, double within) {
+  // Training dominates the wall-clock time, so it gets most of the bar. Each
+  // stage starts where the previous one ends (sums, so no rounding gaps).
+  static const double width[] = {0.05, 0.05, 0.05, 0.85};
+  int n = stage_number(stage);
+  if (n == 0)
+    return 0.0;
+  double start = 0;
+  for (int i = 0; i + 1 < n; ++i)
+    start += width[i];
+  within = std::min(std::max(within, 0.0), 1.0);
+  return std::min(1.0, start + width[n - 1] * within);
+}
+
+} // namespace kagent

@@ -1,0 +1,90 @@
+#include "actors/job_metadata.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace kagent {
+
+namespace {
+
+std::string string_of(const rapidjson::Value& obj, const char* key) {
+  auto i = obj.FindMember(key);
+  return i != obj.MemberEnd() && i->value.IsString() ? i->value.GetString() : "";
+}
+
+double number_of(const rapidjson::Value& obj, const char* key, double fallback) {
+  auto i = obj.FindMember(key);
+  return i != obj.MemberEnd() && i->value.IsNumber() ? i->value.GetDouble() : fallback;
+}
+
+} // namespace
+
+job_metadata parse_metadata(const std::string& json) {
+  job_metadata m;
+  rapidjson::Document doc;
+  if (json.empty() || doc.Parse(json.c_str(), json.size()).HasParseError() || !doc.IsObject())
+    return m;
+  m.competition = string_of(doc, "competition");
+  if (auto s = string_of(doc, "source"); !s.empty())
+    m.source = s;
+  m.stage = string_of(doc, "stage");
+  m.attempt = static_cast<int>(number_of(doc, "attempt", 0));
+  m.progress = number_of(doc, "progress", 0);
+  m.stage_progress = number_of(doc, "stage_progress", 0);
+  m.message = string_of(doc, "message");
+  m.metric = string_of(doc, "metric");
+  m.chosen_model = string_of(doc, "chosen_model");
+  if (doc.HasMember("cv_score") && doc["cv_score"].IsNumber()) {
+    m.cv_score = doc["cv_score"].GetDouble();
+    m.has_cv_score = true;
+  }
+  return m;
+}
+
+std::string render_metadata(const job_metadata& m) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  auto str = [&](const char* key, const std::string& v) {
+    w.Key(key);
+    w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+  };
+  w.StartObject();
+  str("competition", m.competition);
+  str("source", m.source);
+  if (!m.stage.empty()) {
+    str("stage", m.stage);
+    w.Key("attempt");
+    w.Int(m.attempt);
+  }
+  w.Key("progress");
+  w.Double(m.progress);
+  w.Key("stage_progress");
+  w.Double(m.stage_progress);
+  if (!m.message.empty())
+    str("message", m.message);
+  if (!m.metric.empty())
+    str("metric", m.metric);
+  if (!m.chosen_model.empty())
+    str("chosen_model", m.chosen_model);
+  if (m.has_cv_score) {
+    w.Key("cv_score");
+    w.Double(m.cv_score);
+  }
+  w.EndObject();
+  return buf.GetString();
+}
+
+void apply_metrics(job_metadata& m, const std::string& metrics_json) {
+  rapidjson::Document doc;
+  if (doc.Parse(metrics_json.c_str(), metrics_json.size()).HasParseError() || !doc.IsObject())
+    return;
+  m.metric = string_of(doc, "metric");
+  m.chosen_model = string_of(doc, "chosen");
+  if (doc.HasMember("cv_score") && doc["cv_score"].IsNumber()) {
+    m.cv_score = doc["cv_score"].GetDouble();
+    m.has_cv_score = true;
+  }
+}
+
+} // namespace kagent

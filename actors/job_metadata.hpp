@@ -1,0 +1,33 @@
+// The metadata object of a job (the jobs.metadata jsonb column and the
+// "metadata" of GET /status): stage, attempt, progress, model and CV score.
+#pragma once
+
+#include <string>
+
+namespace kagent {
+
+/// What a job actor knows about its progress, as stored in metadata.
+struct job_metadata {
+  std::string competition;
+  std::string source = "api";
+  std::string stage;
+  int attempt = 0;
+  double progress = 0;        ///< whole job, 0..1
+  double stage_progress = 0;  ///< current stage, 0..1
+  std::string message;        ///< last progress message
+  std::string metric;         ///< from metrics.json
+  std::string chosen_model;
+  double cv_score = 0;
+  bool has_cv_score = false;
+};
+
+/// Parses a metadata object; unknown keys are dropped, bad JSON gives defaults.
+job_metadata parse_metadata(const std::string& json);
+
+/// Renders metadata as a JSON object.
+std::string render_metadata(const job_metadata& m);
+
+/// Copies metric, chosen model and CV score from a metrics.json document.
+void apply_metrics(job_metadata& m, const std::string& metrics_json);
+
+} // namespace kagent

@@ -1,0 +1,197 @@
+#include "actors/job_supervisor.hpp"
+
+#include <unordered_map>
+
+#include <caf/all.hpp>
+
+#include "actors/job.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+
+namespace kagent {
+
+namespace {
+
+constexpr auto read_timeout = std::chrono::seconds(30);
+
+struct live_job {
+  caf::actor actor;
+  size_t slot = 0;
+  job_record job;      ///< as started, for a respawn
+  caf::actor notify;   ///< who gets job_done
+  int restarts = 0;
+};
+
+struct supervisor_state {
+  supervisor_deps deps;
+  caf::actor admission;
+  std::unordered_map<std::string, live_job> live;
+  std::vector<size_t> free_slots;
+  std::vector<std::pair<resumable_job, caf::actor>> waiting;  ///< no slot yet
+  static inline const char* name = "job_supervisor";
+};
+
+using supervisor_ptr = caf::stateful_actor<supervisor_state>*;
+
+void launch(supervisor_ptr self, resumable_job r, caf::actor notify, size_t slot,
+            int restarts) {
+  auto& st = self->state;
+  job_deps deps{st.deps.launchers[slot], st.deps.persistence, caf::actor{self},
+                st.deps.pipeline, st.deps.node};
+  auto id = r.job.id;
+  auto job = r.job;
+  auto a = spawn_job(self->system(), std::move(r), std::move(deps));
+  // Linked so that job actors end with the supervisor at shutdown; monitored
+  // so that a crash is seen with its reason.
+  self->link_to(a);
+  self->monitor(a);
+  st.live[id] = live_job{a, slot, std::move(job), std::move(notify), restarts};
+}
+
+void start_or_wait(supervisor_ptr self, resumable_job r, caf::actor notify) {
+  auto& st = self->state;
+  if (st.free_slots.empty()) {
+    st.waiting.emplace_back(std::move(r), std::move(notify));
+    return;
+  }
+  auto slot = st.free_slots.back();
+  st.free_slots.pop_back();
+  launch(self, std::move(r), std::move(notify), slot, 0);
+}
+
+void release(supervisor_ptr self, const std::string& id) {
+  auto& st = self->state;
+  auto i = st.live.find(id);
+  if (i == st.live.end())
+    return;
+  st.free_slots.push_back(i->second.slot);
+  if (i->second.notify)
+    self->send(i->second.notify, job_done_atom::value, id);
+  st.live.erase(i);
+  if (!st.waiting.empty()) {
+    auto next = std::move(st.waiting.front());
+    st.waiting.erase(st.waiting.begin());
+    start_or_wait(self, std::move(next.first), std::move(next.second));
+  }
+}
+
+// A job actor died without finishing: reload what it committed and go on.
+void respawn(supervisor_ptr self, const std::string& id, const caf::error& reason) {
+  auto& st = self->state;
+  auto& lj = st.live[id];
+  auto log = get_logger("actors");
+  if (lj.restarts >= st.deps.max_restarts) {
+    log->error("job actor keeps dying job_id={} reason={}", id, self->system().render(reason));
+    auto rec = lj.job;
+    rec.status = status::failed;
+    rec.completed_at = now_ms();
+    rec.error = "job actor crashed " + std::to_string(lj.restarts + 1) + " times";
+    self->request(st.deps.persistence, read_timeout, update_atom::value, rec)
+      .then([=](caf::ok_atom) { release(self, id); },
+            [=](caf::error&) { release(self, id); });
+    return;
+  }
+  log->warn("job actor died; respawning job_id={} reason={}", id,
+            self->system().render(reason));
+  auto fail = [=](caf::error& err) {
+    log->error("cannot reload job job_id={} error={}", id, self->system().render(err));
+    release(self, id);
+  };
+  auto reader = st.deps.db_reader;
+  self->request(reader, read_timeout, get_atom::value, id).then(
+    [=](job_record& rec) {
+      self->request(reader, read_timeout, checkpoint_atom::value, id).then(
+        [=](checkpoints& done) {
+          self->request(reader, read_timeout, events_atom::value, id, int64_t{0}).then(
+            [=](std::vector<job_event>& evs) {
+              resumable_job r{rec, done, evs.empty() ? 0 : evs.back().seq};
+              auto& lj = self->state.live[id];
+              launch(self, std::move(r), lj.notify, lj.slot, lj.restarts + 1);
+            },
+            fail);
+        },
+        fail);
+    },
+    fail);
+}
+
+caf::behavior job_supervisor(supervisor_ptr self, supervisor_deps deps) {
+  auto& st = self->state;
+  st.deps = std::move(deps);
+  for (size_t i = st.deps.launchers.size(); i > 0; --i)
+    st.free_slots.push_back(i - 1);
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    for (auto& [id, lj] : self->state.live)
+      if (lj.actor.address() == msg.source)
+        return;  // a job actor: the down handler deals with it
+    self->quit(msg.reason);
+  });
+  self->set_down_handler([=](caf::down_msg& msg) {
+    auto& st = self->state;
+    for (auto& [id, lj] : st.live) {
+      if (lj.actor.address() != msg.source)
+        continue;
+      auto job_id = id;
+      if (msg.reason == caf::exit_reason::normal)
+        return release(self, job_id);  // finished; job_done may race, both are fine
+      return respawn(self, job_id, msg.reason);
+    }
+  });
+  return {
+    [=](caf::actor admission) { self->state.admission = std::move(admission); },
+    [=](start_atom, resumable_job& r) {
+      auto notify = caf::actor_cast<caf::actor>(self->current_sender());
+      start_or_wait(self, std::move(r), std::move(notify));
+    },
+    [=](job_done_atom, const std::string& id, const std::string&) { release(self, id); },
+    [=](get_atom, const std::string& id) -> caf::result<job_record> {
+      auto& st = self->state;
+      auto i = st.live.find(id);
+      if (i == st.live.end())
+        return make_error(errc::not_found, "Job not found");
+      self->delegate(i->second.actor, get_atom::value);
+      return caf::delegated<job_record>{};
+    },
+    [=](cancel_atom, const std::string& id) -> caf::result<job_record> {
+      auto& st = self->state;
+      if (auto i = st.live.find(id); i != st.live.end())
+      {
+        self->delegate(i->second.actor, cancel_atom::value);
+        return caf::delegated<job_record>{};
+      }
+      for (auto& w : st.waiting)
+        if (w.first.job.id == id)
+          return make_error(errc::conflict, "job is starting; retry the cancel");
+      auto rp = self->make_response_promise<job_record>();
+      auto ask_db = [=]() mutable {
+        self->request(self->state.deps.db_reader, read_timeout, get_atom::value, id)
+          .then(
+            [=](job_record& rec) mutable {
+              if (rec.status == status::cancelled)
+                rp.deliver(rec);  // cancelling twice is fine
+              else
+                rp.deliver(make_error(errc::conflict,
+                                      "Job already finished with status " + rec.status));
+            },
+            [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      };
+      if (!st.admission) {
+        ask_db();
+        return rp;
+      }
+      self->request(st.admission, read_timeout, cancel_atom::value, id)
+        .then([=](job_record& rec) mutable { rp.deliver(std::move(rec)); },
+              [=](caf::error&) mutable { ask_db(); });
+      return rp;
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_job_supervisor(caf::actor_system& sys, supervisor_deps deps) {
+  return sys.spawn(job_supervisor, std::move(deps));
+}
+
+} // namespace kagent

@@ -1,0 +1,33 @@
+// The job supervisor: owns the live job actors of this node, gives each a
+// launcher slot, answers reads of live jobs, routes cancels, and respawns a
+// job actor that died from its last committed checkpoint.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/messages.hpp"
+#include "config/options.hpp"
+
+namespace kagent {
+
+/// What the supervisor needs to run jobs.
+struct supervisor_deps {
+  std::vector<caf::actor> launchers;  ///< one slot each
+  caf::actor persistence;
+  caf::actor db_reader;
+  pipeline_options pipeline;
+  std::string node;
+  int max_restarts = 3;               ///< respawns of one job actor before it fails
+};
+
+/// Spawns the supervisor. The sender of (start_atom, resumable_job) is told
+/// (job_done_atom, job_id) when the job ends; (get_atom, id) and
+/// (cancel_atom, id) answer a job_record. Admission must be set with
+/// (caf::actor) before cancels of queued jobs can be routed to it.
+caf::actor spawn_job_supervisor(caf::actor_system& sys, supervisor_deps deps);
+
+} // namespace kagent

@@ -1,0 +1,140 @@
+#define CAF_SUITE actors.admission
+#include "caf/test/dsl.hpp"
+
+#include "actors/admission.hpp"
+#include "core/error.hpp"
+
+using namespace kagent;
+
+namespace {
+
+constexpr const char* good_url = "https://www.kaggle.com/competitions/titanic";
+
+struct outcome {
+  bool ok = false;
+  job_record rec;
+  errc code = errc::none;
+};
+
+struct fixture : test_coordinator_fixture<> {
+  std::vector<job_record> inserted;
+  std::vector<std::string> started;
+  bool db_down = false;
+  caf::actor db;
+  caf::actor sup;
+  std::vector<outcome> outcomes;
+
+  fixture() {
+    db = sys.spawn([this](caf::event_based_actor*) -> caf::behavior {
+      return {[this](insert_atom, job_record& rec) -> caf::result<caf::ok_atom> {
+        if (db_down)
+          return make_error(errc::db_unavailable, "down");
+        inserted.push_back(rec);
+        return caf::ok_atom::value;
+      }};
+    });
+    sup = sys.spawn([this](caf::event_based_actor*) -> caf::behavior {
+      return {[this](start_atom, resumable_job& r) { started.push_back(r.job.id); }};
+    });
+  }
+
+  caf::actor make_admission(size_t max_queued, size_t max_running) {
+    admission_options opts;
+    opts.max_queued = max_queued;
+    opts.max_running = max_running;
+    auto adm = spawn_admission(sys, opts, db, sup);
+    run();
+    return adm;
+  }
+
+  // Submits from a helper actor and runs until its answer arrived.
+  outcome submit(caf::actor adm, const std::string& url) {
+    auto before = outcomes.size();
+    sys.spawn([=](caf::event_based_actor* client) {
+      client->request(adm, caf::infinite, submit_atom::value, url, std::string{})
+        .then([=](job_record& rec) { outcomes.push_back({true, rec, errc::none}); },
+              [=](caf::error& err) { outcomes.push_back({false, {}, code_of(err)}); });
+    });
+    run();
+    CAF_REQUIRE_EQUAL(outcomes.size(), before + 1);
+    return outcomes.back();
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(admission_tests, fixture)
+
+CAF_TEST(an accepted job is inserted before it is answered and then started) {
+  auto adm = make_admission(10, 1);
+  auto r = submit(adm, good_url);
+  CAF_REQUIRE(r.ok);
+  CAF_CHECK_EQUAL(r.rec.status, "queued");
+  CAF_CHECK_EQUAL(r.rec.competition, "titanic");
+  CAF_REQUIRE_EQUAL(inserted.size(), 1u);
+  CAF_CHECK_EQUAL(inserted[0].id, r.rec.id);
+  CAF_REQUIRE_EQUAL(started.size(), 1u);
+  CAF_CHECK_EQUAL(started[0], r.rec.id);
+}
+
+CAF_TEST(a full queue rejects the next job and inserts nothing) {
+  auto adm = make_admission(1, 1);
+  CAF_CHECK(submit(adm, good_url).ok);  // starts at once: running 1
+  CAF_CHECK(submit(adm, good_url).ok);  // waits: queued 1
+  auto r = submit(adm, good_url);
+  CAF_CHECK(!r.ok);
+  CAF_CHECK(r.code == errc::queue_full);
+  CAF_CHECK_EQUAL(inserted.size(), 2u);
+  CAF_CHECK_EQUAL(started.size(), 1u);
+}
+
+CAF_TEST(a finished job frees its slot for the next queued one) {
+  auto adm = make_admission(5, 1);
+  auto first = submit(adm, good_url);
+  auto second = submit(adm, good_url);
+  CAF_REQUIRE_EQUAL(started.size(), 1u);
+  self->send(adm, job_done_atom::value, first.rec.id);
+  run();
+  CAF_REQUIRE_EQUAL(started.size(), 2u);
+  CAF_CHECK_EQUAL(started[1], second.rec.id);
+}
+
+CAF_TEST(a bad url is rejected without touching the database) {
+  auto adm = make_admission(5, 1);
+  auto r = submit(adm, "https://example.com/competitions/x");
+  CAF_CHECK(!r.ok);
+  CAF_CHECK(r.code == errc::invalid_input);
+  r = submit(adm, "https://www.kaggle.com/competitions/../etc");
+  CAF_CHECK(r.code == errc::invalid_input);
+  CAF_CHECK(inserted.empty());
+}
+
+CAF_TEST(a database failure is reported and the job is not queued) {
+  auto adm = make_admission(5, 1);
+  db_down = true;
+  auto r = submit(adm, good_url);
+  CAF_CHECK(!r.ok);
+  CAF_CHECK(r.code == errc::db_unavailable);
+  CAF_CHECK(started.empty());
+}
+
+CAF_TEST(resumed jobs run before new ones) {
+  auto adm = make_admission(5, 1);
+  resumable_job old;
+  old.job.id = "old";
+  self->send(adm, resume_atom::value, std::vector<resumable_job>{old});
+  run();
+  submit(adm, good_url);
+  CAF_REQUIRE_EQUAL(started.size(), 1u);
+  CAF_CHECK_EQUAL(started[0], "old");
+}
+
+CAF_TEST(a draining node rejects new jobs) {
+  auto adm = make_admission(5, 1);
+  self->send(adm, drain_atom::value);
+  run();
+  auto r = submit(adm, good_url);
+  CAF_CHECK(r.code == errc::shutting_down);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,62 @@
+#define CAF_SUITE actors.job_logic
+#include "caf/test/dsl.hpp"
+
+#include <cmath>
+
+#include "actors/job_logic.hpp"
+#include "actors/job_metadata.hpp"
+
+using namespace kagent;
+
+CAF_TEST(the first pending stage follows the committed ones) {
+  CAF_CHECK_EQUAL(first_pending_stage({}), "analyze");
+  checkpoints done{{"analyze", {}}, {"plan", {}}};
+  CAF_CHECK_EQUAL(first_pending_stage(done), "generate");
+  done["generate"];
+  done["train"];
+  CAF_CHECK_EQUAL(first_pending_stage(done), "");
+}
+
+CAF_TEST(retries back off exponentially) {
+  CAF_CHECK_EQUAL(retry_delay_ms(2, 1000), 1000);
+  CAF_CHECK_EQUAL(retry_delay_ms(3, 1000), 2000);
+  CAF_CHECK_EQUAL(retry_delay_ms(4, 1000), 4000);
+}
+
+CAF_TEST(failures retry until the attempts are used up) {
+  stage_result r;
+  r.exit_code = 1;
+  CAF_CHECK(on_failure(r, 1, 2) == failure_action::retry);
+  CAF_CHECK(on_failure(r, 2, 2) == failure_action::fail);
+  r.timed_out = true;
+  CAF_CHECK(on_failure(r, 1, 2) == failure_action::time_out);
+  r.cancelled = true;
+  CAF_CHECK(on_failure(r, 1, 2) == failure_action::cancel);
+}
+
+CAF_TEST(overall progress grows monotonically through the stages) {
+  double last = -1;
+  for (auto& s : all_stages())
+    for (double p : {0.0, 0.5, 1.0}) {
+      auto now = overall_progress(s, p);
+      CAF_CHECK_GREATER_OR_EQUAL(now, last);
+      last = now;
+    }
+  CAF_CHECK_LESS(std::abs(overall_progress("train", 1.0) - 1.0), 1e-9);
+}
+
+CAF_TEST(metadata round trips through json) {
+  job_metadata m;
+  m.competition = "demo";
+  m.stage = "train";
+  m.attempt = 2;
+  m.progress = 0.5;
+  apply_metrics(m, R"({"metric":"auc","chosen":"xgb","cv_score":0.91})");
+  auto back = parse_metadata(render_metadata(m));
+  CAF_CHECK_EQUAL(back.competition, "demo");
+  CAF_CHECK_EQUAL(back.attempt, 2);
+  CAF_CHECK_EQUAL(back.chosen_model, "xgb");
+  CAF_CHECK(back.has_cv_score);
+  CAF_CHECK_EQUAL(back.cv_score, 0.91);
+  CAF_CHECK_EQUAL(parse_metadata("not json").competition, "");
+}
