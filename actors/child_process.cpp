@@ -193,6 +193,8 @@ std::vector<char*> c_strings(const std::vector<std::string>& xs) {
     ::_exit(127);
   };
   ::setpgid(0, 0);
+  // Fires when the forking thread exits: a CAF worker, alive as long as the
+  // actor system (do not spawn from a detached actor's thread).
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent)
     ::_exit(127); // kagentd died before prctl took effect

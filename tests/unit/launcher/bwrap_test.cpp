@@ -64,12 +64,14 @@ CAF_TEST(the sandbox confines the file system to the job dir and tmp) {
     "test -e " + root.string() + " || echo host-paths=hidden; "
     "test -e /work || echo work=hidden; "
     "mount -o remount,rw,bind /usr 2>/dev/null || echo remount=denied; "
+    "{stage_bin} && echo stage-bin=ran; "
     "pwd"));
   CAF_REQUIRE(!out.err);
   CAF_CHECK_EQUAL(out.result.exit_code, 0);
   for (auto line : {"job=rw", "placeholder=rw", "tmp=rw", "usr=ro", "etc=ro", "root=ro",
                     "data=ro", "description=ro", "id,y", "1,0", "# Titanic",
-                    "host-paths=hidden", "work=hidden", "remount=denied", "/job"})
+                    "host-paths=hidden", "work=hidden", "remount=denied", "stage-bin=ran",
+                    "/job"})
     CAF_CHECK_EQUAL(has_line(out, line) ? std::string{line} : "<missing>", line);
   CAF_CHECK_EQUAL(slurp(root / "job" / "written"), "data\n");
   CAF_CHECK(!fs::exists(root / "comp" / "x"));

@@ -84,8 +84,11 @@ struct fixture {
     fs::remove_all(root, ec);
   }
 
+  sandbox_options sandbox; ///< limits for the next start()
+
   void start(const std::string& mode, int kill_grace_ms = 200) {
     launcher_options opts;
+    opts.sandbox = sandbox;
     opts.sandbox.mode = mode;
     opts.sandbox.kill_grace_ms = kill_grace_ms;
     opts.python = "/usr/bin/python3";

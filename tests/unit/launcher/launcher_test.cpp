@@ -131,6 +131,36 @@ CAF_TEST(cancel kills the running stage within a second) {
     .receive([](caf::ok_atom) {}, [](caf::error& e) { CAF_FAIL("cancel failed"); });
 }
 
+CAF_TEST(a background process holding stdout does not keep a finished stage alive) {
+  start("process");
+  auto out = run(shell("(sleep 100.9191 &); echo done"));
+  CAF_REQUIRE(!out.err);
+  CAF_CHECK_EQUAL(out.result.exit_code, 0);
+  CAF_CHECK(!out.result.timed_out);
+  CAF_CHECK(has_line(out, "done"));
+  CAF_CHECK(gone("100.9191")); // the group is cleaned up after the stage
+}
+
+CAF_TEST(rlimits from the sandbox options apply to the stage) {
+  sandbox.memory_bytes = 3LL << 30;
+  sandbox.cpu_seconds = 77;
+  sandbox.file_bytes = 5LL << 20;
+  sandbox.processes = 123;
+  start("process");
+  const std::string limits = "awk -F '  +' '/^Max (cpu time|file size|processes|address "
+                             "space)/ {print $1 \"=\" $2}' /proc/self/limits";
+  auto out = run(shell(limits + "; head -c 6000000 /dev/zero > big || echo fsize=hit"));
+  for (auto x : {"Max cpu time=77", "Max file size=5242880", "Max processes=123",
+                 "Max address space=3221225472", "fsize=hit"})
+    CAF_CHECK_EQUAL(has_line(out, x) ? std::string{x} : "<missing>", x);
+  CAF_CHECK_EQUAL(fs::file_size(root / "job" / "big"), 5u << 20);
+  self->send_exit(launcher, caf::exit_reason::user_shutdown);
+  start("bwrap"); // RLIMIT_NPROC would count all of root's processes: not set
+  out = run(shell(limits));
+  CAF_CHECK(has_line(out, "Max address space=3221225472"));
+  CAF_CHECK(!has_line(out, "Max processes=123"));
+}
+
 CAF_TEST(a busy launcher refuses a second run) {
   start("process");
   self->send(launcher, run_atom::value, shell("echo started; sleep 100.6161"));
