@@ -81,8 +81,7 @@ void read_some(int& fd, line_splitter& ls, const child_line_fn& fn) {
 }
 
 /// Polls the open pipes for up to `timeout_ms`; returns false on poll failure.
-bool pump(int (&fds)[2], line_splitter (&ls)[2], const child_line_fn& fn,
-          int timeout_ms) {
+bool pump(int (&fds)[2], line_splitter (&ls)[2], const child_line_fn& fn, int timeout_ms) {
   pollfd p[2];
   int idx[2];
   nfds_t k = 0;
@@ -116,8 +115,8 @@ bool leader_exited(pid_t pid, bool block) {
   }
 }
 
-void watch(std::shared_ptr<child_process::shared> sh, int out_fd, int err_fd,
-           child_line_fn on_line, child_exit_fn on_exit) {
+void watch(std::shared_ptr<child_process::shared> sh, int out_fd, int err_fd, child_line_fn on_line,
+           child_exit_fn on_exit) {
   int fds[2] = {out_fd, err_fd};
   line_splitter ls[2] = {{child_stream::out, {}}, {child_stream::err, {}}};
   auto pid = sh->pid;
@@ -183,13 +182,13 @@ std::vector<char*> c_strings(const std::vector<std::string>& xs) {
 }
 
 // Between fork and exec only async-signal-safe calls: the parent has threads.
-[[noreturn]] void exec_child(const child_spec& spec, const char* path,
-                             char* const* argv, char* const* envp, int devnull,
-                             int out_w, int err_w, int report, pid_t parent) {
+[[noreturn]] void exec_child(const child_spec& spec, const char* path, char* const* argv,
+                             char* const* envp, int devnull, int out_w, int err_w, int report,
+                             pid_t parent) {
   auto fail = [report](int32_t step) {
     exec_failure f{step, errno};
     auto ignored = ::write(report, &f, sizeof(f));
-    (void) ignored;
+    (void)ignored;
     ::_exit(127);
   };
   ::setpgid(0, 0);
@@ -233,8 +232,7 @@ std::vector<char*> c_strings(const std::vector<std::string>& xs) {
 } // namespace
 
 child_process::child_process(std::shared_ptr<shared> sh, std::thread watcher)
-  : shared_(std::move(sh)), watcher_(std::move(watcher)) {
-}
+    : shared_(std::move(sh)), watcher_(std::move(watcher)) {}
 
 child_process::~child_process() {
   kill(SIGKILL);
@@ -253,8 +251,7 @@ void child_process::kill(int sig) {
 }
 
 caf::expected<std::unique_ptr<child_process>>
-child_process::spawn(const child_spec& spec, child_line_fn on_line,
-                     child_exit_fn on_exit) {
+child_process::spawn(const child_spec& spec, child_line_fn on_line, child_exit_fn on_exit) {
   if (spec.argv.empty())
     return make_error(errc::invalid_input, "empty argv");
   auto path = resolve(spec.argv[0], spec.env);
@@ -272,8 +269,8 @@ child_process::spawn(const child_spec& spec, child_line_fn on_line,
   auto parent = ::getpid();
   auto pid = ::fork();
   if (pid == 0)
-    exec_child(spec, path.c_str(), argv.data(), envp.data(), devnull, out[1],
-               err[1], rep[1], parent);
+    exec_child(spec, path.c_str(), argv.data(), envp.data(), devnull, out[1], err[1], rep[1],
+               parent);
   auto fork_errno = errno;
   for (int* fd : {&devnull, &out[1], &err[1], &rep[1]})
     close_fd(*fd);
@@ -297,13 +294,11 @@ child_process::spawn(const child_spec& spec, child_line_fn on_line,
     static const char* steps[] = {"?", "chdir", "setrlimit", "exec"};
     auto what = std::string{steps[f.step >= 1 && f.step <= 3 ? f.step : 0]};
     auto target = f.step == 1 ? spec.cwd : path;
-    return make_error(errc::internal,
-                      what + " " + target + ": " + std::strerror(f.err));
+    return make_error(errc::internal, what + " " + target + ": " + std::strerror(f.err));
   }
   auto sh = std::make_shared<shared>();
   sh->pid = pid;
-  std::thread watcher{watch, sh, out[0], err[0], std::move(on_line),
-                      std::move(on_exit)};
+  std::thread watcher{watch, sh, out[0], err[0], std::move(on_line), std::move(on_exit)};
   return std::unique_ptr<child_process>{new child_process(sh, std::move(watcher))};
 }
 

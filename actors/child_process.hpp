@@ -20,13 +20,13 @@ namespace kagent {
 
 /// What to run and under which limits. Limits <= 0 are left as inherited.
 struct child_spec {
-  std::vector<std::string> argv;  ///< argv[0] absolute, or looked up in PATH
-  std::vector<std::string> env;   ///< the whole environment, "KEY=value"
-  std::string cwd;                ///< working directory, empty: inherit
-  int64_t memory_bytes = 0;       ///< RLIMIT_AS
-  int64_t cpu_seconds = 0;        ///< RLIMIT_CPU
-  int64_t file_bytes = 0;         ///< RLIMIT_FSIZE
-  int64_t processes = 0;          ///< RLIMIT_NPROC
+  std::vector<std::string> argv; ///< argv[0] absolute, or looked up in PATH
+  std::vector<std::string> env;  ///< the whole environment, "KEY=value"
+  std::string cwd;               ///< working directory, empty: inherit
+  int64_t memory_bytes = 0;      ///< RLIMIT_AS
+  int64_t cpu_seconds = 0;       ///< RLIMIT_CPU
+  int64_t file_bytes = 0;        ///< RLIMIT_FSIZE
+  int64_t processes = 0;         ///< RLIMIT_NPROC
 };
 
 /// Which pipe a line came from.

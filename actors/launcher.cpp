@@ -39,9 +39,9 @@ struct run_state {
   int64_t started_ms = 0;
   bool timed_out = false;
   bool cancelled = false;
-  std::string json_error;  // last {"error": ...} line
-  std::string last_stderr; // last non-empty stderr line
-  std::ofstream log;       // <job_dir>/logs/<stage>.log
+  std::string json_error;               // last {"error": ...} line
+  std::string last_stderr;              // last non-empty stderr line
+  std::ofstream log;                    // <job_dir>/logs/<stage>.log
   std::unique_ptr<child_process> child; // last member: destroyed (killed) first
 };
 
@@ -77,9 +77,8 @@ job_event to_event(run_state& r, child_stream stream, const std::string& line) {
   } else if (doc.HasMember("progress") && doc["progress"].IsNumber()) {
     ev.kind = "progress";
     ev.progress = std::min(1.0, std::max(0.0, doc["progress"].GetDouble()));
-    ev.message = doc.HasMember("message") && doc["message"].IsString()
-                   ? doc["message"].GetString()
-                   : "";
+    ev.message =
+        doc.HasMember("message") && doc["message"].IsString() ? doc["message"].GetString() : "";
   }
   return ev;
 }
@@ -97,8 +96,8 @@ stage_outputs read_outputs(const stage_request& req, spdlog::logger& log) {
     if (ec || !fs::is_regular_file(path, ec))
       continue;
     if (size > max_output_bytes) {
-      log.warn("output too large job_id={} stage={} attempt={} file={} bytes={}",
-               req.job_id, req.stage, req.attempt, name, size);
+      log.warn("output too large job_id={} stage={} attempt={} file={} bytes={}", req.job_id,
+               req.stage, req.attempt, name, size);
       continue;
     }
     std::ifstream in{path, std::ios::binary};
@@ -126,13 +125,12 @@ stage_result finish(launcher_actor self, int32_t code, int32_t sig) {
   else if (code != 0 || sig != 0)
     res.error = !r.json_error.empty()    ? r.json_error
                 : !r.last_stderr.empty() ? r.last_stderr
-                : sig != 0 ? "killed by signal " + std::to_string(sig)
-                           : "exited with code " + std::to_string(code);
-  self->state.log->info(
-    "stage exited job_id={} stage={} attempt={} code={} signal={} timed_out={} "
-    "cancelled={} duration_ms={} outputs={}",
-    r.req.job_id, r.req.stage, r.req.attempt, code, sig, r.timed_out, r.cancelled,
-    res.duration_ms, res.outputs.size());
+                : sig != 0               ? "killed by signal " + std::to_string(sig)
+                                         : "exited with code " + std::to_string(code);
+  self->state.log->info("stage exited job_id={} stage={} attempt={} code={} signal={} timed_out={} "
+                        "cancelled={} duration_ms={} outputs={}",
+                        r.req.job_id, r.req.stage, r.req.attempt, code, sig, r.timed_out,
+                        r.cancelled, res.duration_ms, res.outputs.size());
   return res;
 }
 
@@ -166,8 +164,7 @@ caf::error start(launcher_actor self, run_state& r) {
   auto id = r.id;
   auto on_line = [addr, id](child_stream s, std::string line) {
     if (auto hdl = caf::actor_cast<caf::actor>(addr))
-      caf::anon_send(hdl, child_atom::value, id, static_cast<int32_t>(s),
-                     std::move(line));
+      caf::anon_send(hdl, child_atom::value, id, static_cast<int32_t>(s), std::move(line));
   };
   auto on_exit = [addr, id](int32_t code, int32_t sig) {
     if (auto hdl = caf::actor_cast<caf::actor>(addr))
@@ -195,80 +192,79 @@ bool running(launcher_actor self, uint64_t id) {
 caf::behavior launcher(launcher_actor self, launcher_options opts) {
   self->state.opts = std::move(opts);
   return {
-    [=](run_atom, stage_request& req) -> caf::result<stage_result> {
-      auto& st = self->state;
-      if (st.run)
-        return make_error(errc::conflict, "launcher busy");
-      auto r = std::make_unique<run_state>();
-      r->id = st.next_id++;
-      req.job_dir = absolute(req.job_dir);
-      req.competition_dir = absolute(req.competition_dir);
-      req.description = absolute(req.description);
-      r->req = std::move(req);
-      r->requester = caf::actor_cast<caf::actor>(self->current_sender());
-      r->started_ms = now_ms();
-      if (auto err = start(self, *r)) {
-        stage_result res;
-        res.error = "sandbox: " + detail_of(err);
-        st.log->error("stage not started job_id={} stage={} attempt={} error={}",
-                      r->req.job_id, r->req.stage, r->req.attempt, res.error);
-        return res;
-      }
-      st.log->info("stage started job_id={} stage={} attempt={} pid={} mode={}",
-                   r->req.job_id, r->req.stage, r->req.attempt, r->child->pid(),
-                   st.opts.sandbox.mode);
-      if (r->req.timeout_ms > 0)
-        self->delayed_send(self, std::chrono::milliseconds(r->req.timeout_ms),
-                           deadline_atom::value, r->id);
-      r->promise = self->make_response_promise();
-      auto rp = r->promise;
-      st.run = std::move(r);
-      return rp;
-    },
-    [=](cancel_atom, const std::string& job_id) {
-      auto& run = self->state.run;
-      if (run && run->req.job_id == job_id && !run->cancelled && !run->timed_out) {
-        self->state.log->info("cancelling job_id={} stage={} attempt={}", job_id,
-                              run->req.stage, run->req.attempt);
-        run->cancelled = true;
+      [=](run_atom, stage_request& req) -> caf::result<stage_result> {
+        auto& st = self->state;
+        if (st.run)
+          return make_error(errc::conflict, "launcher busy");
+        auto r = std::make_unique<run_state>();
+        r->id = st.next_id++;
+        req.job_dir = absolute(req.job_dir);
+        req.competition_dir = absolute(req.competition_dir);
+        req.description = absolute(req.description);
+        r->req = std::move(req);
+        r->requester = caf::actor_cast<caf::actor>(self->current_sender());
+        r->started_ms = now_ms();
+        if (auto err = start(self, *r)) {
+          stage_result res;
+          res.error = "sandbox: " + detail_of(err);
+          st.log->error("stage not started job_id={} stage={} attempt={} error={}", r->req.job_id,
+                        r->req.stage, r->req.attempt, res.error);
+          return res;
+        }
+        st.log->info("stage started job_id={} stage={} attempt={} pid={} mode={}", r->req.job_id,
+                     r->req.stage, r->req.attempt, r->child->pid(), st.opts.sandbox.mode);
+        if (r->req.timeout_ms > 0)
+          self->delayed_send(self, std::chrono::milliseconds(r->req.timeout_ms),
+                             deadline_atom::value, r->id);
+        r->promise = self->make_response_promise();
+        auto rp = r->promise;
+        st.run = std::move(r);
+        return rp;
+      },
+      [=](cancel_atom, const std::string& job_id) {
+        auto& run = self->state.run;
+        if (run && run->req.job_id == job_id && !run->cancelled && !run->timed_out) {
+          self->state.log->info("cancelling job_id={} stage={} attempt={}", job_id, run->req.stage,
+                                run->req.attempt);
+          run->cancelled = true;
+          terminate(self);
+        }
+        return caf::ok_atom::value;
+      },
+      [=](deadline_atom, uint64_t id) {
+        auto& run = self->state.run;
+        if (!running(self, id) || run->cancelled || run->timed_out)
+          return;
+        self->state.log->warn("stage deadline job_id={} stage={} attempt={} timeout_ms={}",
+                              run->req.job_id, run->req.stage, run->req.attempt,
+                              run->req.timeout_ms);
+        run->timed_out = true;
         terminate(self);
-      }
-      return caf::ok_atom::value;
-    },
-    [=](deadline_atom, uint64_t id) {
-      auto& run = self->state.run;
-      if (!running(self, id) || run->cancelled || run->timed_out)
-        return;
-      self->state.log->warn("stage deadline job_id={} stage={} attempt={} timeout_ms={}",
-                            run->req.job_id, run->req.stage, run->req.attempt,
-                            run->req.timeout_ms);
-      run->timed_out = true;
-      terminate(self);
-    },
-    [=](escalate_atom, uint64_t id) {
-      if (running(self, id))
-        self->state.run->child->kill(SIGKILL);
-    },
-    [=](child_atom, uint64_t id, int32_t stream, std::string& line) {
-      if (!running(self, id))
-        return;
-      auto& r = *self->state.run;
-      auto s = static_cast<child_stream>(stream);
-      r.log << line << '\n' << std::flush;
-      if (s == child_stream::err && !line.empty())
-        r.last_stderr = line;
-      auto ev = to_event(r, s, line);
-      if (r.requester)
-        self->send(r.requester, stage_event_atom::value, std::move(ev));
-    },
-    [=](child_atom, uint64_t id, int32_t code, int32_t sig) {
-      if (!running(self, id))
-        return;
-      auto res = finish(self, code, sig);
-      auto rp = self->state.run->promise;
-      self->state.run.reset(); // joins the (finished) watcher thread
-      rp.deliver(std::move(res));
-    },
+      },
+      [=](escalate_atom, uint64_t id) {
+        if (running(self, id))
+          self->state.run->child->kill(SIGKILL);
+      },
+      [=](child_atom, uint64_t id, int32_t stream, std::string& line) {
+        if (!running(self, id))
+          return;
+        auto& r = *self->state.run;
+        auto s = static_cast<child_stream>(stream);
+        r.log << line << '\n' << std::flush;
+        if (s == child_stream::err && !line.empty())
+          r.last_stderr = line;
+        auto ev = to_event(r, s, line);
+        if (r.requester)
+          self->send(r.requester, stage_event_atom::value, std::move(ev));
+      },
+      [=](child_atom, uint64_t id, int32_t code, int32_t sig) {
+        if (!running(self, id))
+          return;
+        auto res = finish(self, code, sig);
+        auto rp = self->state.run->promise;
+        self->state.run.reset(); // joins the (finished) watcher thread
+        rp.deliver(std::move(res));
+      },
   };
 }
 
@@ -307,22 +303,23 @@ caf::error check_sandbox(const sandbox_options& opts) {
   std::promise<std::pair<int32_t, int32_t>> exited;
   auto done = exited.get_future();
   auto child = child_process::spawn(
-    spec,
-    [stderr_tail](child_stream s, std::string line) {
-      if (s == child_stream::err && !line.empty())
-        *stderr_tail = std::move(line);
-    },
-    [&exited](int32_t code, int32_t sig) { exited.set_value({code, sig}); });
+      spec,
+      [stderr_tail](child_stream s, std::string line) {
+        if (s == child_stream::err && !line.empty())
+          *stderr_tail = std::move(line);
+      },
+      [&exited](int32_t code, int32_t sig) {
+        exited.set_value({code, sig});
+      });
   caf::error result;
   if (!child) {
-    result = make_error(errc::internal, "cannot run " + opts.bwrap + ": "
-                                          + detail_of(child.error()) + fix);
+    result = make_error(errc::internal,
+                        "cannot run " + opts.bwrap + ": " + detail_of(child.error()) + fix);
   } else if (done.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
     result = make_error(errc::internal, "bubblewrap did not finish /bin/true in 10 s" + fix);
   } else if (auto [code, sig] = done.get(); code != 0 || sig != 0) {
-    result = make_error(errc::internal,
-                        "bubblewrap cannot create a sandbox here (exit " + std::to_string(code)
-                          + "): " + *stderr_tail + fix);
+    result = make_error(errc::internal, "bubblewrap cannot create a sandbox here (exit "
+                                            + std::to_string(code) + "): " + *stderr_tail + fix);
   }
   if (child)
     child->reset(); // kills and joins before `exited` goes out of scope

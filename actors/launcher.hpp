@@ -21,9 +21,9 @@ namespace kagent {
 /// What a launcher needs: its sandbox and where the stage tools are.
 struct launcher_options {
   sandbox_options sandbox;
-  std::string stage_bin;  ///< host path of kagent-stage
-  std::string python;     ///< host path of python3; under /usr in bwrap mode
-  std::string node;       ///< name of the node this slot belongs to
+  std::string stage_bin; ///< host path of kagent-stage
+  std::string python;    ///< host path of python3; under /usr in bwrap mode
+  std::string node;      ///< name of the node this slot belongs to
 };
 
 /// Longest output file read back into a stage_result; larger ones are skipped.

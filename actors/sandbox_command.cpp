@@ -27,10 +27,10 @@ stage_paths paths_for(const stage_request& req, const std::string& mode,
 
 std::string replace_placeholders(const std::string& arg, const stage_paths& p) {
   const std::pair<const char*, const std::string*> names[] = {
-    {"{job}", &p.job},
-    {"{competition}", &p.competition},
-    {"{stage_bin}", &p.stage_bin},
-    {"{python}", &p.python},
+      {"{job}", &p.job},
+      {"{competition}", &p.competition},
+      {"{stage_bin}", &p.stage_bin},
+      {"{python}", &p.python},
   };
   std::string out;
   size_t i = 0;
@@ -51,25 +51,26 @@ std::string replace_placeholders(const std::string& arg, const stage_paths& p) {
   return out;
 }
 
-caf::expected<std::vector<std::string>>
-sandbox_argv(const stage_request& req, const sandbox_options& opts,
-             const std::string& stage_bin, const std::string& python) {
+caf::expected<std::vector<std::string>> sandbox_argv(const stage_request& req,
+                                                     const sandbox_options& opts,
+                                                     const std::string& stage_bin,
+                                                     const std::string& python) {
   if (opts.mode != "bwrap" && opts.mode != "process")
     return make_error(errc::invalid_input,
                       "unknown sandbox mode '" + opts.mode + "' (bwrap|process)");
   if (req.argv.empty())
     return make_error(errc::invalid_input, "stage request without argv");
   if (req.job_dir.empty() || !absolute_or_empty(req.job_dir)
-      || !absolute_or_empty(req.competition_dir)
-      || !absolute_or_empty(req.description) || !absolute_or_empty(stage_bin))
-    return make_error(errc::invalid_input,
-                      "stage request paths must be absolute");
+      || !absolute_or_empty(req.competition_dir) || !absolute_or_empty(req.description)
+      || !absolute_or_empty(stage_bin))
+    return make_error(errc::invalid_input, "stage request paths must be absolute");
   auto paths = paths_for(req, opts.mode, stage_bin, python);
   std::vector<std::string> out;
   if (opts.mode == "bwrap") {
     // Debian 12 is merged-/usr: /lib, /lib64, /bin and /sbin are symlinks.
     // --cap-drop ALL matters: run as root, bwrap keeps every capability and
     // the stage could remount /usr read-write (seen with bwrap 0.8.0).
+    // clang-format off
     out = {opts.bwrap,
            "--ro-bind", "/usr", "/usr",
            "--symlink", "usr/lib", "/lib",
@@ -84,11 +85,11 @@ sandbox_argv(const stage_request& req, const sandbox_options& opts,
            "--die-with-parent",
            "--cap-drop", "ALL",
            "--dir", "/competition"};
+    // clang-format on
     if (!req.competition_dir.empty())
       out.insert(out.end(), {"--ro-bind", req.competition_dir, "/competition/data"});
     if (!req.description.empty())
-      out.insert(out.end(),
-                 {"--ro-bind", req.description, "/competition/description.md"});
+      out.insert(out.end(), {"--ro-bind", req.description, "/competition/description.md"});
     out.insert(out.end(), {"--bind", req.job_dir, "/job"});
     if (!stage_bin.empty())
       out.insert(out.end(), {"--ro-bind", stage_bin, sandboxed_stage_bin});
@@ -103,14 +104,9 @@ sandbox_argv(const stage_request& req, const sandbox_options& opts,
 
 std::vector<std::string> stage_environment(const std::string& home) {
   std::vector<std::string> env = {
-    "PATH=/usr/bin:/bin",
-    "HOME=" + home,
-    "LANG=C.UTF-8",
-    "PYTHONDONTWRITEBYTECODE=1",
-    "PYTHONUNBUFFERED=1",
-    "OMP_NUM_THREADS=2",
-    "OPENBLAS_NUM_THREADS=2",
-    "MPLCONFIGDIR=/tmp",
+      "PATH=/usr/bin:/bin",        "HOME=" + home,       "LANG=C.UTF-8",
+      "PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1", "OMP_NUM_THREADS=2",
+      "OPENBLAS_NUM_THREADS=2",    "MPLCONFIGDIR=/tmp",
   };
   // Some CPUs here need these for OpenBLAS to start at all.
   for (const char* key : {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"})

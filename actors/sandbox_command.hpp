@@ -19,10 +19,10 @@ constexpr const char* sandboxed_stage_bin = "/opt/kagent/kagent-stage";
 
 /// Paths a stage sees for its placeholders.
 struct stage_paths {
-  std::string job;          ///< {job}
-  std::string competition;  ///< {competition}: has data/ and description.md
-  std::string stage_bin;    ///< {stage_bin}
-  std::string python;       ///< {python}
+  std::string job;         ///< {job}
+  std::string competition; ///< {competition}: has data/ and description.md
+  std::string stage_bin;   ///< {stage_bin}
+  std::string python;      ///< {python}
 };
 
 /// The placeholder values of `req` in sandbox mode `mode` ("bwrap"|"process").
@@ -35,9 +35,10 @@ std::string replace_placeholders(const std::string& arg, const stage_paths& p);
 
 /// The argv to exec for `req`: bwrap ... -- argv in bwrap mode, argv alone in
 /// process mode. Fails on an unknown mode, an empty argv or relative paths.
-caf::expected<std::vector<std::string>>
-sandbox_argv(const stage_request& req, const sandbox_options& opts,
-             const std::string& stage_bin, const std::string& python);
+caf::expected<std::vector<std::string>> sandbox_argv(const stage_request& req,
+                                                     const sandbox_options& opts,
+                                                     const std::string& stage_bin,
+                                                     const std::string& python);
 
 /// The stage's whole environment: an allowlist, never the parent's secrets.
 /// `home` is the job directory as the stage sees it; OPENBLAS_CORETYPE and

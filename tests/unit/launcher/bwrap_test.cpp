@@ -29,9 +29,7 @@ struct listener {
     port = ntohs(addr.sin_port);
   }
 
-  ~listener() {
-    ::close(fd);
-  }
+  ~listener() { ::close(fd); }
 };
 
 /// A python one-liner that prints net=open or net=blocked for 127.0.0.1:port.
@@ -51,27 +49,27 @@ CAF_TEST_FIXTURE_SCOPE(bwrap_tests, fixture)
 
 CAF_TEST(the sandbox confines the file system to the job dir and tmp) {
   start("bwrap");
-  auto out = run(shell(
-    "echo data > /job/written && echo job=rw; "
-    "echo data > {job}/written2 && echo placeholder=rw; "
-    "touch /tmp/x && echo tmp=rw; "
-    "touch /usr/x 2>/dev/null || echo usr=ro; "
-    "touch /etc/x 2>/dev/null || echo etc=ro; "
-    "touch /x 2>/dev/null || echo root=ro; "
-    "touch /competition/data/x 2>/dev/null || echo data=ro; "
-    "touch /competition/description.md 2>/dev/null || echo description=ro; "
-    "cat /competition/data/train.csv /competition/description.md; "
-    "test -e " + root.string() + " || echo host-paths=hidden; "
-    "test -e /work || echo work=hidden; "
-    "mount -o remount,rw,bind /usr 2>/dev/null || echo remount=denied; "
-    "{stage_bin} && echo stage-bin=ran; "
-    "pwd"));
+  auto out = run(shell("echo data > /job/written && echo job=rw; "
+                       "echo data > {job}/written2 && echo placeholder=rw; "
+                       "touch /tmp/x && echo tmp=rw; "
+                       "touch /usr/x 2>/dev/null || echo usr=ro; "
+                       "touch /etc/x 2>/dev/null || echo etc=ro; "
+                       "touch /x 2>/dev/null || echo root=ro; "
+                       "touch /competition/data/x 2>/dev/null || echo data=ro; "
+                       "touch /competition/description.md 2>/dev/null || echo description=ro; "
+                       "cat /competition/data/train.csv /competition/description.md; "
+                       "test -e "
+                       + root.string()
+                       + " || echo host-paths=hidden; "
+                         "test -e /work || echo work=hidden; "
+                         "mount -o remount,rw,bind /usr 2>/dev/null || echo remount=denied; "
+                         "{stage_bin} && echo stage-bin=ran; "
+                         "pwd"));
   CAF_REQUIRE(!out.err);
   CAF_CHECK_EQUAL(out.result.exit_code, 0);
-  for (auto line : {"job=rw", "placeholder=rw", "tmp=rw", "usr=ro", "etc=ro", "root=ro",
-                    "data=ro", "description=ro", "id,y", "1,0", "# Titanic",
-                    "host-paths=hidden", "work=hidden", "remount=denied", "stage-bin=ran",
-                    "/job"})
+  for (auto line : {"job=rw", "placeholder=rw", "tmp=rw", "usr=ro", "etc=ro", "root=ro", "data=ro",
+                    "description=ro", "id,y", "1,0", "# Titanic", "host-paths=hidden",
+                    "work=hidden", "remount=denied", "stage-bin=ran", "/job"})
     CAF_CHECK_EQUAL(has_line(out, line) ? std::string{line} : "<missing>", line);
   CAF_CHECK_EQUAL(slurp(root / "job" / "written"), "data\n");
   CAF_CHECK(!fs::exists(root / "comp" / "x"));

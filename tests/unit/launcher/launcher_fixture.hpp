@@ -22,7 +22,6 @@ namespace kagent::launcher_testing {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-
 inline std::string slurp(const fs::path& p) {
   std::ifstream in{p, std::ios::binary};
   std::stringstream ss;
@@ -112,19 +111,20 @@ struct fixture {
   outcome await_result(outcome out = {}) {
     bool done = false;
     self->receive_while([&] { return !done; })(
-      [&](stage_event_atom, job_event& ev) { out.events.push_back(std::move(ev)); },
-      [&](stage_result& r) {
-        out.result = std::move(r);
-        done = true;
-      },
-      [&](caf::error& e) {
-        out.err = std::move(e);
-        done = true;
-      },
-      caf::after(std::chrono::seconds(60)) >> [&] {
-        out.err = make_error(errc::internal, "no result within 60 s");
-        done = true;
-      });
+        [&](stage_event_atom, job_event& ev) { out.events.push_back(std::move(ev)); },
+        [&](stage_result& r) {
+          out.result = std::move(r);
+          done = true;
+        },
+        [&](caf::error& e) {
+          out.err = std::move(e);
+          done = true;
+        },
+        caf::after(std::chrono::seconds(60)) >>
+            [&] {
+              out.err = make_error(errc::internal, "no result within 60 s");
+              done = true;
+            });
     return out;
   }
 

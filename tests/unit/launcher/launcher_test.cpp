@@ -11,9 +11,10 @@ CAF_TEST_FIXTURE_SCOPE(launcher_tests, fixture)
 
 CAF_TEST(progress lines arrive in order as progress events and the rest as logs) {
   start("process");
-  auto out = run(shell("echo plain; "
-                       "for i in 1 2 3; do echo \"{\\\"progress\\\":0.$i,\\\"message\\\":\\\"step $i\\\"}\"; done; "
-                       "echo oops >&2; echo '[1,2]'"));
+  auto out = run(shell(
+      "echo plain; "
+      "for i in 1 2 3; do echo \"{\\\"progress\\\":0.$i,\\\"message\\\":\\\"step $i\\\"}\"; done; "
+      "echo oops >&2; echo '[1,2]'"));
   CAF_REQUIRE(!out.err);
   CAF_CHECK_EQUAL(out.result.exit_code, 0);
   CAF_CHECK_EQUAL(out.result.error, "");
@@ -51,13 +52,12 @@ CAF_TEST(long lines are split at 16 KiB) {
   CAF_CHECK_EQUAL(out.events[2].message.size(), 40000u - 2 * 16384u);
 }
 
-CAF_TEST(outputs are read back binary-safe and missing ones skipped) {
+CAF_TEST(outputs are read back binary - safe and missing ones skipped) {
   start("process");
   auto req = shell("printf 'a\\000b' > {job}/out.bin; echo '{\"auc\":1}' > metrics.json; "
                    "cat {competition}/description.md > desc.copy; "
                    "cat {competition}/data/train.csv > train.copy");
-  req.outputs = {"out.bin", "metrics.json", "missing.txt", "desc.copy", "train.copy",
-                 "../escape"};
+  req.outputs = {"out.bin", "metrics.json", "missing.txt", "desc.copy", "train.copy", "../escape"};
   auto out = run(req);
   CAF_REQUIRE(!out.err);
   auto& files = out.result.outputs;
@@ -128,7 +128,7 @@ CAF_TEST(cancel kills the running stage within a second) {
   CAF_CHECK(gone("100.5151"));
   // Idempotent: cancelling again (nothing runs) is fine.
   self->request(launcher, 5s, cancel_atom::value, std::string{"job-1"})
-    .receive([](caf::ok_atom) {}, [](caf::error& e) { CAF_FAIL("cancel failed"); });
+      .receive([](caf::ok_atom) {}, [](caf::error& e) { CAF_FAIL("cancel failed"); });
 }
 
 CAF_TEST(a background process holding stdout does not keep a finished stage alive) {
@@ -166,11 +166,11 @@ CAF_TEST(a busy launcher refuses a second run) {
   self->send(launcher, run_atom::value, shell("echo started; sleep 100.6161"));
   self->receive([&](stage_event_atom, job_event&) {});
   self->request(launcher, 5s, run_atom::value, shell("true"))
-    .receive([](stage_result&) { CAF_FAIL("second run accepted"); },
-             [](caf::error& e) {
-               CAF_CHECK_EQUAL(code_of(e), errc::conflict);
-               CAF_CHECK_EQUAL(detail_of(e), "launcher busy");
-             });
+      .receive([](stage_result&) { CAF_FAIL("second run accepted"); },
+               [](caf::error& e) {
+                 CAF_CHECK_EQUAL(code_of(e), errc::conflict);
+                 CAF_CHECK_EQUAL(detail_of(e), "launcher busy");
+               });
   self->send(launcher, cancel_atom::value, std::string{"job-1"});
   self->receive([](caf::ok_atom) {});
   CAF_CHECK(await_result().result.cancelled);

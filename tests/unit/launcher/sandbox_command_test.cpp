@@ -20,8 +20,8 @@ stage_request sample_request() {
   stage_request req;
   req.job_id = "j1";
   req.stage = "train";
-  req.argv = {"{python}", "{job}/solution.py", "--data={competition}/data",
-              "{stage_bin}", "{unknown}"};
+  req.argv = {"{python}", "{job}/solution.py", "--data={competition}/data", "{stage_bin}",
+              "{unknown}"};
   req.job_dir = "/var/kagent/jobs/j1";
   req.competition_dir = "/mirror/titanic/public";
   req.description = "/mirror/titanic/description.md";
@@ -78,17 +78,15 @@ CAF_TEST(bwrap mode wraps argv and maps paths into the sandbox) {
                                     "{unknown}"};
   CAF_CHECK_EQUAL(tail, expected);
   CAF_CHECK_NOT_EQUAL(find_triple(a, "--ro-bind", "/usr", "/usr"), std::string::npos);
-  CAF_CHECK_NOT_EQUAL(find_triple(a, "--ro-bind", "/mirror/titanic/public",
-                                  "/competition/data"),
+  CAF_CHECK_NOT_EQUAL(find_triple(a, "--ro-bind", "/mirror/titanic/public", "/competition/data"),
                       std::string::npos);
-  CAF_CHECK_NOT_EQUAL(find_triple(a, "--ro-bind", "/mirror/titanic/description.md",
-                                  "/competition/description.md"),
-                      std::string::npos);
-  CAF_CHECK_NOT_EQUAL(find_triple(a, "--bind", "/var/kagent/jobs/j1", "/job"),
-                      std::string::npos);
-  CAF_CHECK_NOT_EQUAL(find_triple(a, "--ro-bind", "/usr/lib/kagent/kagent-stage",
-                                  "/opt/kagent/kagent-stage"),
-                      std::string::npos);
+  CAF_CHECK_NOT_EQUAL(
+      find_triple(a, "--ro-bind", "/mirror/titanic/description.md", "/competition/description.md"),
+      std::string::npos);
+  CAF_CHECK_NOT_EQUAL(find_triple(a, "--bind", "/var/kagent/jobs/j1", "/job"), std::string::npos);
+  CAF_CHECK_NOT_EQUAL(
+      find_triple(a, "--ro-bind", "/usr/lib/kagent/kagent-stage", "/opt/kagent/kagent-stage"),
+      std::string::npos);
   for (auto flag : {"--unshare-all", "--die-with-parent", "--cap-drop"})
     CAF_CHECK(std::find(a.begin(), sep, flag) != sep);
   // The stage must stay in our process group so kill(-pgid) reaches it.
@@ -112,15 +110,12 @@ CAF_TEST(bwrap mode leaves out binds of absent description and stage binary) {
 
 CAF_TEST(bad requests are refused) {
   auto req = sample_request();
-  CAF_CHECK_EQUAL(code_of(sandbox_argv(req, mode("docker"), "", "").error()),
-                  errc::invalid_input);
+  CAF_CHECK_EQUAL(code_of(sandbox_argv(req, mode("docker"), "", "").error()), errc::invalid_input);
   req.job_dir = "relative/dir";
-  CAF_CHECK_EQUAL(code_of(sandbox_argv(req, mode("process"), "", "").error()),
-                  errc::invalid_input);
+  CAF_CHECK_EQUAL(code_of(sandbox_argv(req, mode("process"), "", "").error()), errc::invalid_input);
   req = sample_request();
   req.argv.clear();
-  CAF_CHECK_EQUAL(code_of(sandbox_argv(req, mode("bwrap"), "", "").error()),
-                  errc::invalid_input);
+  CAF_CHECK_EQUAL(code_of(sandbox_argv(req, mode("bwrap"), "", "").error()), errc::invalid_input);
 }
 
 CAF_TEST(stage environment is an allowlist without secrets) {
@@ -155,7 +150,6 @@ CAF_TEST(process mode links the competition into the job dir) {
   CAF_CHECK(!prepare_competition_links(req));
   CAF_CHECK(!prepare_competition_links(req)); // again: replaces the links
   CAF_CHECK_EQUAL(fs::read_symlink(root / "job/.competition/data"), root / "comp");
-  CAF_CHECK_EQUAL(fs::read_symlink(root / "job/.competition/description.md"),
-                  root / "desc.md");
+  CAF_CHECK_EQUAL(fs::read_symlink(root / "job/.competition/description.md"), root / "desc.md");
   fs::remove_all(root);
 }
