@@ -1,5 +1,8 @@
 #include "http/error_map.hpp"
 
+#include <caf/error.hpp>
+#include <caf/sec.hpp>
+
 namespace kagent::http {
 
 unsigned status_for(errc x) {
@@ -18,6 +21,17 @@ unsigned status_for(errc x) {
     case errc::internal: return 500;
   }
   return 500;
+}
+
+unsigned status_for(const caf::error& e) {
+  if (!e)
+    return 200;
+  if (e.category() == errc_category)
+    return status_for(static_cast<errc>(e.code()));
+  if (e.category() == caf::atom("system")
+      && static_cast<caf::sec>(e.code()) == caf::sec::request_timeout)
+    return 504;
+  return 503;
 }
 
 } // namespace kagent::http

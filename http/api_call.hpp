@@ -1,0 +1,42 @@
+// What the router asks the bridge to do: one validated call per request that
+// needs the actors. Plain data; the bridge turns it into actor requests.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/meta/type_name.hpp>
+
+namespace kagent::http {
+
+/// The endpoints that need an answer from the actors.
+enum class api_kind : uint8_t {
+  submit,      ///< POST /run
+  status,      ///< GET /status/{id}
+  submission,  ///< GET /result/{id}/submission.csv
+  solution,    ///< GET /result/{id}/solution.py
+  logs,        ///< GET /logs/{id}
+  list,        ///< GET /jobs
+  health,      ///< GET /health
+  cancel,      ///< DELETE /jobs/{id}
+};
+
+/// Name of an endpoint kind, for logs ("submit", "status", ...).
+const char* to_string(api_kind x);
+
+/// A validated call: job ids are UUIDs, filters and limits are in range.
+struct api_call {
+  api_kind kind = api_kind::health;
+  std::string job_id;         ///< status, submission, solution, logs, cancel
+  std::string url;            ///< submit: the competition URL, trimmed
+  std::string status_filter;  ///< list: empty = all
+  int32_t limit = 100;        ///< list: 1..1000
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, api_call& x) {
+  auto kind = static_cast<uint8_t>(x.kind);
+  return f(caf::meta::type_name("api_call"), kind, x.job_id, x.url, x.status_filter, x.limit);
+}
+
+} // namespace kagent::http

@@ -1,0 +1,24 @@
+// What the HTTP layer talks to and the few facts it reports: the handles of
+// the backend actors and the node's settings shown in responses.
+#pragma once
+
+#include <string>
+
+#include <caf/actor.hpp>
+
+namespace kagent::http {
+
+/// The actors the HTTP layer asks (protocol in actors/messages.hpp).
+struct backends {
+  caf::actor admission;   ///< submit, stats
+  caf::actor supervisor;  ///< live jobs: get, cancel
+  caf::actor db_reader;   ///< stored jobs, events, files, lists, ping
+};
+
+/// Node facts the responses carry.
+struct server_info {
+  int retry_after_s = 5;     ///< Retry-After of a 429
+  std::string sandbox_mode;  ///< shown by /health
+};
+
+} // namespace kagent::http

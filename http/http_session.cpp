@@ -1,0 +1,182 @@
+#include "http/http_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <caf/send.hpp>
+
+#include "core/log.hpp"
+#include "http/bridge.hpp"
+
+namespace kagent::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+http_session::http_session(net::ip::tcp::socket&& socket, std::shared_ptr<session_context> ctx)
+  : stream_(std::move(socket)), strand_(stream_.get_executor()), ctx_(std::move(ctx)) {
+  ++ctx_->sessions;
+}
+
+http_session::~http_session() {
+  // Calls whose responses were never written (peer gone, timeout, stop).
+  for (auto& s : queue_)
+    if (s.counted)
+      --ctx_->in_flight;
+  --ctx_->sessions;
+}
+
+void http_session::run() {
+  net::dispatch(strand_, beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+}
+
+void http_session::do_read() {
+  if (reading_ || closing_ || closed_ || queue_.size() >= pipeline_limit)
+    return;
+  reading_ = true;
+  parser_.emplace();
+  parser_->body_limit(ctx_->limits.max_body_bytes);
+  // A read may wait here while earlier calls wait on actors; the bridge's
+  // backend timeout is shorter than this, so their responses come first.
+  stream_.expires_after(ctx_->timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+void http_session::on_read(beast::error_code ec, size_t) {
+  reading_ = false;
+  if (closed_)
+    return;
+  if (ec == bhttp::error::end_of_stream) {
+    closing_ = true;
+    return maybe_close();
+  }
+  if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
+    auto limit = ec == bhttp::error::body_limit
+                   ? error_response(413, "Request body too large (limit "
+                                           + std::to_string(ctx_->limits.max_body_bytes)
+                                           + " bytes)")
+                   : error_response(431, "Request header fields too large");
+    closing_ = true;
+    return push({std::move(limit), 11, false, false});
+  }
+  if (ec && &ec.category() == &bhttp::make_error_code(bhttp::error::bad_target).category()) {
+    closing_ = true;
+    return push({error_response(400, "Malformed HTTP request"), 11, false, false});
+  }
+  if (ec) {
+    // Timeout (the stream closed the socket), reset, or stop.
+    closed_ = true;
+    return;
+  }
+  handle(parser_->release());
+  do_read();
+}
+
+void http_session::handle(request&& req) {
+  bool keep_alive = req.keep_alive() && !ctx_->stopping;
+  if (!req.keep_alive())
+    closing_ = true;
+  auto routed = route(req, ctx_->limits);
+  auto log = get_logger("http");
+  if (log->should_log(spdlog::level::debug)) {
+    auto target = std::string{req.target()};
+    log->debug("request method={} path={} routed={}", std::string{req.method_string()},
+               target.substr(0, target.find('?')),
+               routed.immediate ? std::to_string(routed.immediate->result_int())
+                                : to_string(routed.call.kind));
+  }
+  if (routed.immediate)
+    return push({std::move(routed.immediate), req.version(), keep_alive, false});
+  if (ctx_->in_flight.fetch_add(1) >= ctx_->max_in_flight) {
+    --ctx_->in_flight;
+    auto busy = error_response(503, "Server busy: too many requests in flight");
+    busy.set(bhttp::field::retry_after, "1");
+    return push({std::move(busy), req.version(), keep_alive, false});
+  }
+  auto seq = front_seq_ + queue_.size();
+  queue_.push_back({std::nullopt, req.version(), keep_alive, true});
+  dispatch(seq, std::move(routed.call));
+}
+
+void http_session::dispatch(uint64_t seq, api_call&& call) {
+  // Runs on a CAF thread: only hands the response to the strand.
+  reply_fn done = [self = shared_from_this(), seq](response res) {
+    auto strand = self->strand_;
+    net::post(strand, [self = std::move(self), seq, res = std::move(res)]() mutable {
+      self->on_reply(seq, std::move(res));
+    });
+  };
+  caf::anon_send(ctx_->bridge, http_call_atom::value, std::move(call), std::move(done));
+}
+
+void http_session::on_reply(uint64_t seq, response&& res) {
+  if (closed_ || seq < front_seq_ || seq - front_seq_ >= queue_.size())
+    return;
+  queue_[seq - front_seq_].res = std::move(res);
+  do_write();
+}
+
+void http_session::push(slot&& s) {
+  queue_.push_back(std::move(s));
+  do_write();
+}
+
+void http_session::do_write() {
+  if (writing_ || closed_ || queue_.empty() || !queue_.front().res)
+    return;
+  writing_ = true;
+  auto& s = queue_.front();
+  s.res->version(s.version);
+  s.res->keep_alive(s.keep_alive && !ctx_->stopping);
+  stream_.expires_after(ctx_->timeout);
+  bhttp::async_write(stream_, *s.res,
+                     beast::bind_front_handler(&http_session::on_write, shared_from_this()));
+}
+
+void http_session::on_write(beast::error_code ec, size_t) {
+  writing_ = false;
+  if (ec) {
+    closed_ = true;
+    stream_.close();
+    return;
+  }
+  auto& s = queue_.front();
+  bool close = !s.res->keep_alive();
+  if (s.counted)
+    --ctx_->in_flight;
+  queue_.pop_front();
+  ++front_seq_;
+  if (close) {
+    // Requests read after a closing response are dropped, as on a real close.
+    closing_ = true;
+    for (auto& rest : queue_)
+      if (rest.counted)
+        --ctx_->in_flight;
+    queue_.clear();
+    return do_close();
+  }
+  do_write();
+  do_read();
+  maybe_close();
+}
+
+void http_session::maybe_close() {
+  if (closing_ && queue_.empty() && !writing_)
+    do_close();
+}
+
+void http_session::do_close() {
+  if (closed_)
+    return;
+  closed_ = true;
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+}
+
+} // namespace kagent::http

@@ -1,0 +1,197 @@
+#include "http/json_views.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "core/clock.hpp"
+
+namespace kagent::http {
+
+namespace {
+
+using writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void put(writer& w, const char* key, const std::string& value) {
+  w.Key(key);
+  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void put_time(writer& w, const char* key, int64_t ms) {
+  w.Key(key);
+  if (ms == 0) {
+    w.Null();
+    return;
+  }
+  auto s = iso8601(ms);
+  w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+void put_raw(writer& w, const char* key, const std::string& json) {
+  w.Key(key);
+  w.RawValue(json.c_str(), json.size(), rapidjson::kObjectType);
+}
+
+void write_status(writer& w, const job_record& job) {
+  w.StartObject();
+  put(w, "job_id", job.id);
+  put(w, "kaggle_url", job.url);
+  put(w, "competition_name", job.competition);
+  put(w, "status", job.status);
+  put_time(w, "created_at", job.created_at);
+  put_time(w, "started_at", job.started_at);
+  put_time(w, "completed_at", job.completed_at);
+  put(w, "progress", progress_line(job));
+  w.Key("error_message");
+  if (job.error.empty())
+    w.Null();
+  else
+    w.String(job.error.c_str(), static_cast<rapidjson::SizeType>(job.error.size()));
+  put_raw(w, "metadata", metadata_json(job));
+  w.EndObject();
+}
+
+std::string with_error(const char* what, const std::string& error) {
+  return error.empty() ? what : std::string{what} + ": " + error;
+}
+
+} // namespace
+
+std::string progress_line(const job_record& job) {
+  if (job.status == status::queued)
+    return "Queued";
+  if (job.status == status::running) {
+    switch (stage_number(job.stage)) {
+      case 1: return "Analyzing competition (stage 1/4)";
+      case 2: return "Planning strategy (stage 2/4)";
+      case 3: return "Generating solution code (stage 3/4)";
+      case 4: return "Training model (stage 4/4)";
+      default: return "Starting";
+    }
+  }
+  if (job.status == status::success)
+    return "Completed";
+  if (job.status == status::failed)
+    return with_error("Failed", job.error);
+  if (job.status == status::timeout)
+    return with_error("Timed out", job.error);
+  if (job.status == status::cancelled)
+    return with_error("Cancelled", job.error);
+  return job.status;
+}
+
+std::string metadata_json(const job_record& job) {
+  rapidjson::Document doc;
+  if (job.metadata.empty()
+      || doc.Parse(job.metadata.c_str(), job.metadata.size()).HasParseError()
+      || !doc.IsObject())
+    doc.SetObject();
+  auto& alloc = doc.GetAllocator();
+  auto set = [&](const char* key, rapidjson::Value value) {
+    doc.RemoveMember(key);
+    doc.AddMember(rapidjson::StringRef(key), value, alloc);
+  };
+  if (!doc.HasMember("progress"))
+    set("progress", rapidjson::Value{progress_line(job).c_str(), alloc});
+  if (job.stage.empty())
+    set("stage", rapidjson::Value{});
+  else
+    set("stage", rapidjson::Value{job.stage.c_str(), alloc});
+  set("attempt", rapidjson::Value{job.attempt});
+  rapidjson::StringBuffer buf;
+  writer w{buf};
+  doc.Accept(w);
+  return buf.GetString();
+}
+
+std::string status_json(const job_record& job) {
+  rapidjson::StringBuffer buf;
+  writer w{buf};
+  write_status(w, job);
+  return buf.GetString();
+}
+
+std::string created_json(const job_record& job) {
+  rapidjson::StringBuffer buf;
+  writer w{buf};
+  w.StartObject();
+  put(w, "job_id", job.id);
+  put(w, "status", job.status);
+  put_time(w, "created_at", job.created_at);
+  put(w, "message", "Job queued for competition " + job.competition);
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::string list_json(const job_list& list) {
+  rapidjson::StringBuffer buf;
+  writer w{buf};
+  w.StartObject();
+  w.Key("total");
+  w.Int64(list.total);
+  w.Key("count");
+  w.Uint64(list.jobs.size());
+  w.Key("jobs");
+  w.StartArray();
+  for (auto& job : list.jobs)
+    write_status(w, job);
+  w.EndArray();
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::string logs_text(const std::vector<job_event>& events) {
+  if (events.empty())
+    return "No logs available yet";
+  std::string out;
+  for (auto& ev : events) {
+    if (!out.empty())
+      out += '\n';
+    out += iso8601(ev.time) + " [" + (ev.stage.empty() ? "-" : ev.stage) + "] " + ev.kind
+           + ": " + ev.message;
+  }
+  return out;
+}
+
+std::string logs_json(const std::string& job_id, const std::vector<job_event>& events) {
+  rapidjson::StringBuffer buf;
+  writer w{buf};
+  w.StartObject();
+  put(w, "job_id", job_id);
+  put(w, "logs", logs_text(events));
+  w.EndObject();
+  return buf.GetString();
+}
+
+bool is_healthy(const health_view& h) {
+  return h.database_ok && h.admission_ok && !h.stats.draining;
+}
+
+std::string health_json(const health_view& h) {
+  rapidjson::StringBuffer buf;
+  writer w{buf};
+  w.StartObject();
+  put(w, "status", is_healthy(h) ? "healthy" : h.stats.draining ? "draining" : "unhealthy");
+  put(w, "timestamp", iso8601(h.now_ms));
+  w.Key("services");
+  w.StartObject();
+  put(w, "api", h.admission_ok ? "ok" : "error: admission not answering");
+  put(w, "database", h.database_ok ? "ok" : "error: " + h.database_detail);
+  put(w, "sandbox", h.sandbox_mode);
+  w.EndObject();
+  w.Key("queue_length");
+  w.Int64(h.stats.queued);
+  w.Key("running");
+  w.Int64(h.stats.running);
+  w.Key("capacity");
+  w.StartObject();
+  w.Key("max_queued");
+  w.Int64(h.stats.max_queued);
+  w.Key("max_running");
+  w.Int64(h.stats.max_running);
+  w.EndObject();
+  w.EndObject();
+  return buf.GetString();
+}
+
+} // namespace kagent::http

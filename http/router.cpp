@@ -1,0 +1,225 @@
+#include "http/router.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "core/job.hpp"
+#include "core/uuid.hpp"
+#include "http/url.hpp"
+
+namespace kagent::http {
+
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+route_result reply(response res) {
+  route_result out;
+  out.immediate = std::move(res);
+  return out;
+}
+
+route_result reply(unsigned status, const std::string& detail) {
+  return reply(error_response(status, detail));
+}
+
+route_result call(api_call c) {
+  route_result out;
+  out.call = std::move(c);
+  return out;
+}
+
+route_result not_found() {
+  return reply(404, "Not Found");
+}
+
+route_result method_not_allowed(const char* allow) {
+  auto res = error_response(405, "Method Not Allowed");
+  res.set(bhttp::field::allow, allow);
+  return reply(std::move(res));
+}
+
+std::string lowercase(std::string s) {
+  for (auto& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string trim(const std::string& s) {
+  auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  auto b = std::find_if_not(s.begin(), s.end(), is_space);
+  auto e = std::find_if_not(s.rbegin(), s.rend(), is_space).base();
+  return b < e ? std::string(b, e) : std::string{};
+}
+
+// "application/json", optionally with parameters such as "; charset=utf-8".
+bool is_json_media_type(const std::string& content_type) {
+  auto media = trim(content_type.substr(0, content_type.find(';')));
+  return lowercase(media) == "application/json";
+}
+
+// A job id from a path: only UUIDs reach the actors (the database never sees
+// "../x" or "%2e%2e"); stored ids are lowercase.
+route_result job_call(api_kind kind, const std::string& id) {
+  if (!is_uuid(id))
+    return reply(job_not_found());
+  api_call c;
+  c.kind = kind;
+  c.job_id = lowercase(id);
+  return call(std::move(c));
+}
+
+std::string quoted_name(const std::string& name) {
+  constexpr size_t max_len = 64;
+  return "'" + (name.size() > max_len ? name.substr(0, max_len) + "..." : name) + "'";
+}
+
+// The JSON body of POST /run: exactly {"kaggle_url": "<string>"}.
+route_result run_body_url(const std::string& body, std::string& url) {
+  rapidjson::Document doc;
+  constexpr unsigned flags = rapidjson::kParseIterativeFlag
+                             | rapidjson::kParseValidateEncodingFlag;
+  doc.Parse<flags>(body.data(), body.size());
+  if (doc.HasParseError())
+    return reply(422, std::string{"Malformed JSON body: "}
+                        + rapidjson::GetParseError_En(doc.GetParseError()) + " (at offset "
+                        + std::to_string(doc.GetErrorOffset()) + ")");
+  if (!doc.IsObject())
+    return reply(422, "Request body must be a JSON object with the field kaggle_url");
+  const rapidjson::Value* value = nullptr;
+  for (auto& m : doc.GetObject()) {
+    std::string name{m.name.GetString(), m.name.GetStringLength()};
+    if (name != "kaggle_url")
+      return reply(422, "Unexpected field " + quoted_name(name)
+                          + "; the body must only contain kaggle_url");
+    if (value != nullptr)
+      return reply(422, "Field 'kaggle_url' is given more than once");
+    value = &m.value;
+  }
+  if (value == nullptr)
+    return reply(422, "Missing field 'kaggle_url'");
+  if (!value->IsString())
+    return reply(422, "Field 'kaggle_url' must be a string");
+  url.assign(value->GetString(), value->GetStringLength());
+  return {};
+}
+
+route_result route_run(const request& req, const target& t) {
+  auto query_url = t.query.find("url");
+  std::string url;
+  if (!req.body().empty()) {
+    if (!is_json_media_type(std::string{req[bhttp::field::content_type]}))
+      return reply(415, "Content-Type must be application/json");
+    if (query_url != t.query.end())
+      return reply(422, "Give the URL either as a JSON body or as ?url=, not both");
+    if (auto bad = run_body_url(req.body(), url); bad.immediate)
+      return bad;
+  } else if (query_url != t.query.end()) {
+    url = query_url->second;
+  } else {
+    return reply(422, "Missing field 'kaggle_url' (JSON body) or query parameter 'url'");
+  }
+  api_call c;
+  c.kind = api_kind::submit;
+  c.url = trim(url);
+  return call(std::move(c));
+}
+
+std::string valid_statuses() {
+  std::string out;
+  for (auto& s : all_statuses())
+    out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+route_result route_list(const target& t) {
+  api_call c;
+  c.kind = api_kind::list;
+  if (auto i = t.query.find("status_filter"); i != t.query.end() && !i->second.empty()) {
+    auto& xs = all_statuses();
+    if (std::find(xs.begin(), xs.end(), i->second) == xs.end())
+      return reply(422, "status_filter must be one of: " + valid_statuses());
+    c.status_filter = i->second;
+  }
+  if (auto i = t.query.find("limit"); i != t.query.end()) {
+    auto& s = i->second;
+    bool digits = !s.empty() && s.size() <= 4
+                  && std::all_of(s.begin(), s.end(),
+                                 [](char ch) { return ch >= '0' && ch <= '9'; });
+    auto n = digits ? std::stoi(s) : 0;
+    if (n < 1 || n > 1000)
+      return reply(422, "limit must be an integer between 1 and 1000");
+    c.limit = n;
+  }
+  return call(std::move(c));
+}
+
+route_result simple(api_kind kind) {
+  api_call c;
+  c.kind = kind;
+  return call(std::move(c));
+}
+
+} // namespace
+
+route_result route(const request& req, const router_limits& limits) {
+  auto t = parse_target(std::string{req.target()});
+  if (!t.path_ok)
+    return not_found();
+  if (req.body().size() > limits.max_body_bytes)
+    return reply(413, "Request body too large (limit " + std::to_string(limits.max_body_bytes)
+                        + " bytes)");
+  auto m = req.method();
+  auto& s = t.segments;
+  auto n = s.size();
+  bool get = m == bhttp::verb::get;
+  if (n == 1 && s[0] == "run") {
+    if (m != bhttp::verb::post)
+      return method_not_allowed("POST");
+    if (!t.query_ok)
+      return reply(422, "Malformed query string");
+    return route_run(req, t);
+  }
+  if (n == 1 && s[0] == "jobs") {
+    if (!get)
+      return method_not_allowed("GET");
+    if (!t.query_ok)
+      return reply(422, "Malformed query string");
+    return route_list(t);
+  }
+  if (n == 1 && s[0] == "health")
+    return get ? simple(api_kind::health) : method_not_allowed("GET");
+  if (n == 2 && s[0] == "jobs")
+    return m == bhttp::verb::delete_ ? job_call(api_kind::cancel, s[1])
+                                     : method_not_allowed("DELETE");
+  if (n == 2 && (s[0] == "status" || s[0] == "logs")) {
+    if (!get)
+      return method_not_allowed("GET");
+    return job_call(s[0] == "status" ? api_kind::status : api_kind::logs, s[1]);
+  }
+  if (n == 3 && s[0] == "result" && (s[2] == "submission.csv" || s[2] == "solution.py")) {
+    if (!get)
+      return method_not_allowed("GET");
+    return job_call(s[2] == "solution.py" ? api_kind::solution : api_kind::submission, s[1]);
+  }
+  return not_found();
+}
+
+const char* to_string(api_kind x) {
+  switch (x) {
+    case api_kind::submit: return "submit";
+    case api_kind::status: return "status";
+    case api_kind::submission: return "submission";
+    case api_kind::solution: return "solution";
+    case api_kind::logs: return "logs";
+    case api_kind::list: return "list";
+    case api_kind::health: return "health";
+    case api_kind::cancel: return "cancel";
+  }
+  return "unknown";
+}
+
+} // namespace kagent::http

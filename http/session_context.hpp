@@ -1,0 +1,26 @@
+// What every session of one server shares: the limits, the bridge, and the
+// counters the server drains on stop. Immutable after start except the atomics.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+
+#include <caf/actor.hpp>
+
+#include "http/router.hpp"
+
+namespace kagent::http {
+
+/// Shared by the listener and every session of a server.
+struct session_context {
+  router_limits limits;
+  size_t max_in_flight = 1024;         ///< calls waiting on actors or unwritten; beyond: 503
+  std::chrono::seconds timeout{30};    ///< per read and per write
+  caf::actor bridge;
+  std::atomic<size_t> in_flight{0};    ///< calls sent to the bridge, response not yet written
+  std::atomic<size_t> sessions{0};     ///< open connections
+  std::atomic<bool> stopping{false};   ///< answer with Connection: close
+};
+
+} // namespace kagent::http
