@@ -1,0 +1,39 @@
+// The plan stage: profile.json in, plan.json out. Rules decide candidates,
+// features per column kind, the CV scheme and the target transform. The seam
+// for a model-backed planner (later work) is `planner`: it gets the same
+// inputs and must return the same plan shape; rules are the default and the
+// fallback.
+#pragma once
+
+#include <string>
+
+#include <rapidjson/document.h>
+
+#include "agent/result.hpp"
+
+namespace kagent::agent {
+
+/// Knobs of the plan stage.
+struct plan_options {
+  double time_budget_seconds = 120; ///< wall-clock budget of the train stage
+  int seed = 42;                    ///< every random choice derives from it
+};
+
+/// Something that turns a profile into a plan.
+class planner {
+public:
+  virtual ~planner() = default;
+  /// The plan for `profile`; a failure makes the stage fall back to rules.
+  virtual result<rapidjson::Document> make_plan(const rapidjson::Value& profile,
+                                                const plan_options& opts) = 0;
+  /// Recorded in plan.json as "planner".
+  virtual std::string name() const = 0;
+};
+
+/// The rule-based plan for `profile` (a parsed profile.json).
+rapidjson::Document rules_plan(const rapidjson::Value& profile, const plan_options& opts);
+
+/// The plan stage: reads `<job_dir>/profile.json`, writes `<job_dir>/plan.json`.
+result<ok_t> run_plan(const std::string& job_dir, const plan_options& opts);
+
+} // namespace kagent::agent
