@@ -61,6 +61,11 @@ result<std::vector<archive_member>> list_impl(const std::string& path, const std
   archive_entry* e = nullptr;
   int rc;
   while ((rc = archive_read_next_header(a->get(), &e)) == ARCHIVE_OK) {
+    // The raw format accepts any bytes; only a compressed stream (.gz, ...)
+    // is a one-member archive.
+    if (archive_format(a->get()) == ARCHIVE_FORMAT_RAW &&
+        archive_filter_code(a->get(), 0) == ARCHIVE_FILTER_NONE)
+      return fail("not an archive: " + (path.empty() ? std::string("(memory)") : path));
     if (archive_format(a->get()) != ARCHIVE_FORMAT_RAW && archive_entry_filetype(e) != AE_IFREG)
       continue;
     archive_member m;
