@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -21,15 +22,16 @@ namespace net = boost::asio;
 
 struct server::impl {
   caf::actor_system& sys;
-  net::io_context ioc;
+  std::optional<net::io_context> ioc;  // reset by stop(): releases idle sessions
   net::executor_work_guard<net::io_context::executor_type> work;
   std::shared_ptr<session_context> ctx;
   std::shared_ptr<listener> lst;
   std::vector<std::thread> threads;
+  uint16_t port = 0;
   bool stopped = false;
 
   impl(caf::actor_system& sys, int threads)
-    : sys(sys), ioc(threads), work(net::make_work_guard(ioc)) {
+    : sys(sys), ioc(std::in_place, threads), work(net::make_work_guard(*ioc)) {
   }
 };
 
@@ -44,7 +46,7 @@ server::start(caf::actor_system& sys, const http_options& opts, backends b, serv
   ctx->limits.max_body_bytes = opts.max_body_bytes;
   ctx->max_in_flight = std::max<size_t>(1, opts.max_in_flight);
   ctx->timeout = std::chrono::seconds{std::max(1, opts.request_timeout_s)};
-  auto lst = listener::make(p->ioc, opts.host, opts.port, ctx);
+  auto lst = listener::make(*p->ioc, opts.host, opts.port, ctx);
   if (!lst)
     return std::move(lst.error());
   // A quarter of the connection timeout per backend request: a call makes
@@ -55,9 +57,10 @@ server::start(caf::actor_system& sys, const http_options& opts, backends b, serv
   ctx->bridge = spawn_bridge(sys, std::move(b), std::move(info), backend_timeout);
   p->ctx = ctx;
   p->lst = std::move(*lst);
+  p->port = p->lst->port();
   p->lst->run();
   for (int i = 0; i < n; ++i)
-    p->threads.emplace_back([io = &p->ioc] {
+    p->threads.emplace_back([io = &*p->ioc] {
       try {
         io->run();
       } catch (const std::exception& e) {
@@ -70,7 +73,7 @@ server::start(caf::actor_system& sys, const http_options& opts, backends b, serv
 }
 
 uint16_t server::port() const {
-  return impl_->lst->port();
+  return impl_->port;
 }
 
 size_t server::sessions() const {
@@ -96,7 +99,7 @@ void server::stop(std::chrono::milliseconds drain) {
             p.ctx->sessions.load());
   // Idle keep-alive sessions end here; pending handlers die with the io_context.
   p.work.reset();
-  p.ioc.stop();
+  p.ioc->stop();
   for (auto& t : p.threads)
     t.join();
   p.threads.clear();
@@ -106,7 +109,11 @@ void server::stop(std::chrono::milliseconds drain) {
   caf::scoped_actor self{p.sys};
   self->send_exit(p.ctx->bridge, caf::exit_reason::user_shutdown);
   self->wait_for(p.ctx->bridge);
-  log->info("http stopped");
+  // Now nothing else holds a session: destroying the io_context destroys the
+  // pending handlers, and with them the last sessions and their sockets.
+  p.lst.reset();
+  p.ioc.reset();
+  log->info("http stopped sessions={}", p.ctx->sessions.load());
 }
 
 server::~server() {
