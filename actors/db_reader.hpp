@@ -1,0 +1,26 @@
+// Database readers (DESIGN §3): a pool of detached actors, each with its own
+// connection, answering reads for jobs that are not live and for restarts.
+//
+//   (get_atom, job_id)                     -> job_record | error(not_found)
+//   (list_atom, status_filter, int64 limit) -> job_list
+//   (events_atom, job_id, int64 since_seq) -> std::vector<job_event>
+//   (artifact_atom, job_id, name)          -> std::string | error(not_found)
+//   (checkpoint_atom, job_id)              -> checkpoints
+//   (resume_atom)                          -> std::vector<resumable_job>
+//   (ping_atom)                            -> ok_atom | error(db_unavailable)
+//
+// A reader whose connection was lost reconnects and retries once (reads are
+// idempotent); when that fails it answers db_unavailable and tries again on
+// its next request.
+#pragma once
+
+#include <string>
+
+#include <caf/fwd.hpp>
+
+namespace kagent {
+
+/// Spawns `n` readers (at least one) behind a round-robin caf::actor_pool.
+caf::actor spawn_db_readers(caf::actor_system& sys, std::string conninfo, int n);
+
+} // namespace kagent

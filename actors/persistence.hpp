@@ -1,0 +1,27 @@
+// The persistence actor (DESIGN §3, §5): every durable write of kagentd goes
+// through it. Detached (libpq blocks), one connection, group commit: writes
+// that arrive together commit in one transaction, in arrival order, and each
+// requester hears ok_atom only after the commit.
+//
+//   (insert_atom, job_record)                                   -> ok_atom
+//   (update_atom, job_record)                                   -> ok_atom | not_found
+//   (checkpoint_atom, job_id, stage, stage_outputs, int64 ms)   -> ok_atom
+//   (events_atom, std::vector<job_event>)                       -> ok_atom
+//   (artifact_atom, job_id, name, bytes)                        -> ok_atom
+//
+// A write that fails on its own (bad data, unknown job) gets its error and is
+// left out; the rest of its batch still commits. A lost connection is
+// reconnected once and the batch retried; then every write gets db_unavailable.
+// On exit the pending batch is flushed first.
+#pragma once
+
+#include <string>
+
+#include <caf/fwd.hpp>
+
+namespace kagent {
+
+/// Spawns the persistence actor on its own thread; it connects lazily.
+caf::actor spawn_persistence(caf::actor_system& sys, std::string conninfo);
+
+} // namespace kagent
