@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include <caf/meta/type_name.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
 
 namespace kagent::http {
 
@@ -33,10 +33,7 @@ struct api_call {
   int32_t limit = 100;        ///< list: 1..1000
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, api_call& x) {
-  auto kind = static_cast<uint8_t>(x.kind);
-  return f(caf::meta::type_name("api_call"), kind, x.job_id, x.url, x.status_filter, x.limit);
-}
-
 } // namespace kagent::http
+
+// Local-only payload: it goes from a session to the bridge in one process.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kagent::http::api_call)

@@ -104,7 +104,10 @@ void logs(const bridge_env& env, const api_call& c, reply_fn done) {
 }
 
 void list(const bridge_env& env, const api_call& c, reply_fn done) {
-  env.self->request(env.b.db_reader, env.timeout, list_atom::value, c.status_filter, c.limit)
+  // db_reader takes the limit as int64_t (actors/db_reader.cpp).
+  env.self
+    ->request(env.b.db_reader, env.timeout, list_atom::value, c.status_filter,
+              int64_t{c.limit})
     .then([done](job_list& xs) { done(json_response(200, list_json(xs))); },
           [env, done](caf::error& err) { done(env.fail("list", err)); });
 }

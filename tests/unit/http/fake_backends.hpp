@@ -106,7 +106,7 @@ inline caf::actor spawn_fake_db_reader(caf::actor_system& sys, std::shared_ptr<f
           return fake_job(id, "queued", "");
         return make_error(errc::not_found, "no such job");
       },
-      [](list_atom, const std::string& filter, int32_t limit) {
+      [](list_atom, const std::string& filter, int64_t limit) {
         job_list xs;
         xs.total = 2;
         xs.jobs = {fake_job(queued_id, "queued", ""), fake_job(done_id, "success", "train")};
