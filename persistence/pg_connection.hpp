@@ -11,6 +11,8 @@
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
 
+#include "core/error.hpp"
+
 struct pg_conn;
 struct pg_result;
 
