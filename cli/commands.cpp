@@ -48,7 +48,7 @@ int follow(const options& o, console& c, http_client& http, const std::string& i
   auto sink = logs ? make_log_sink(c.out, c.err)
               : c.tty ? make_bar_sink(c.out, c.width)
                       : make_plain_sink(c.out, c.err);
-  return follow_job(follow_target{o.server, c.api_key, id}, http, *sink, c.err);
+  return follow_job(follow_target{o.server, c.api_key, id, 6, 250}, http, *sink, c.err);
 }
 
 int submit(const options& o, console& c, http_client& http) {

@@ -51,7 +51,7 @@ int follow_job(const follow_target& t, http_client& http, follow_sink& sink, std
     return exit_usage;
   }
   stream_cursor cursor;
-  reconnect_policy policy;
+  reconnect_policy policy{t.max_tries, t.backoff_ms};
   std::string end_status;
   bool ended = false;
   text_handler on_text = [&](const std::string& text) {

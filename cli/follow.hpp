@@ -38,6 +38,8 @@ struct follow_target {
   std::string base;    ///< server base URL
   std::string api_key; ///< may be empty
   std::string job_id;
+  int max_tries = 6;    ///< consecutive failed reconnects before giving up
+  int backoff_ms = 250; ///< first wait between reconnects
 };
 
 /// Follows the job to its end; returns the exit code (exit_code.hpp).

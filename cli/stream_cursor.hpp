@@ -33,8 +33,10 @@ private:
 /// Backoff between reconnect attempts; a successful connect starts over.
 class reconnect_policy {
 public:
-  /// `max_tries` consecutive failed attempts before giving up.
-  explicit reconnect_policy(int max_tries = 6) : max_tries_(max_tries) {}
+  /// `max_tries` consecutive failed attempts before giving up; the first
+  /// wait is `base_ms`, doubling up to 16 times that.
+  explicit reconnect_policy(int max_tries = 6, int base_ms = 250)
+    : max_tries_(max_tries), base_ms_(base_ms) {}
 
   /// Call when a connection was established (handshake done).
   void on_connected() { failures_ = 0; }
@@ -47,6 +49,7 @@ public:
 
 private:
   int max_tries_;
+  int base_ms_;
   int failures_ = 0;
 };
 

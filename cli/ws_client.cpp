@@ -55,7 +55,7 @@ class session : public std::enable_shared_from_this<session> {
 public:
   session(net::io_context& ioc, const ws_endpoint& ep, std::string target, std::string api_key,
           const text_handler& on_text)
-    : resolver_(ioc), ws_(ioc), ep_(ep), target_(std::move(target)),
+    : ioc_(ioc), resolver_(ioc), ws_(ioc), ep_(ep), target_(std::move(target)),
       api_key_(std::move(api_key)), on_text_(on_text) {}
 
   void start() {
@@ -72,7 +72,12 @@ private:
   void fail(const char* what, beast::error_code ec) {
     out_.kind = ws_outcome::failed;
     out_.error = std::string{what} + ": " + ec.message();
+    done();
   }
+
+  // Beast's timeout timer may still be pending once the stream is over;
+  // nothing else is left to do, so stop instead of waiting for it.
+  void done() { ioc_.stop(); }
 
   void on_resolve(beast::error_code ec, tcp::resolver::results_type rs) {
     if (ec)
@@ -112,7 +117,7 @@ private:
       out_.kind = ws_outcome::declined;
       out_.http_status = res_.result_int();
       out_.error = res_.body();
-      return;
+      return done();
     }
     if (ec)
       return fail("handshake", ec);
@@ -131,7 +136,7 @@ private:
       out_.kind = ws_outcome::closed;
       out_.close_code = ws_.reason().code;
       out_.reason = std::string{ws_.reason().reason.c_str()};
-      return;
+      return done();
     }
     if (ec)
       return fail("read", ec);
@@ -140,12 +145,13 @@ private:
     if (!on_text_(text)) {
       out_.kind = ws_outcome::stopped;
       ws_.async_close(websocket::close_code::normal,
-                      [self = shared_from_this()](beast::error_code) {});
+                      [self = shared_from_this()](beast::error_code) { self->done(); });
       return;
     }
     do_read();
   }
 
+  net::io_context& ioc_;
   tcp::resolver resolver_;
   websocket::stream<beast::tcp_stream> ws_;
   ws_endpoint ep_;
