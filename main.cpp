@@ -1,11 +1,157 @@
+// kagentd: wires the actors, the database and the HTTP server together, then
+// waits for SIGINT/SIGTERM and shuts down in order (STYLE §11).
+#include <csignal>
 #include <cstring>
+#include <iostream>
+#include <optional>
+#include <unistd.h>
+
 #include <caf/all.hpp>
-#include <caf/io/all.hpp>
+
+#include "actors/admission.hpp"
+#include "actors/db_reader.hpp"
+#include "actors/job_supervisor.hpp"
+#include "actors/launcher.hpp"
 #include "actors/messages.hpp"
+#include "actors/persistence.hpp"
 #include "config/kagent_config.hpp"
-void caf_main(caf::actor_system&, const kagent::kagent_config&) {}
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "http/server.hpp"
+#include "persistence/embedded_postgres.hpp"
+#include "persistence/migrations.hpp"
+#include "persistence/pg_connection.hpp"
+
+using namespace kagent;
+
+namespace {
+
+std::string host_name() {
+  char buf[256] = {0};
+  gethostname(buf, sizeof(buf) - 1);
+  return buf;
+}
+
+int fail(const std::string& what) {
+  get_logger("kagentd")->error("{}", what);
+  std::cerr << "kagentd: " << what << std::endl;
+  return 2;
+}
+
+// Actors spawned by run(). When run() returns, on every path, each is told to
+// exit and waited for, newest first (admission before the supervisor before
+// persistence), because ~actor_system waits for every actor and persistence
+// must flush before the database stops.
+struct spawned {
+  caf::actor_system& sys;
+  std::vector<caf::actor> actors;
+  caf::actor add(caf::actor a) {
+    actors.push_back(a);
+    return a;
+  }
+  ~spawned() {
+    caf::scoped_actor self{sys};
+    for (auto i = actors.rbegin(); i != actors.rend(); ++i) {
+      self->send_exit(*i, caf::exit_reason::user_shutdown);
+      self->wait_for(*i);
+    }
+  }
+};
+
+int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop_signals) {
+  auto log = get_logger("kagentd");
+  if (auto err = check_sandbox(opts.sandbox))
+    return fail(detail_of(err));
+  // Database: the configured server, or a private cluster in the data dir.
+  std::optional<pg::embedded_postgres> embedded;
+  auto conninfo = opts.database.url;
+  if (conninfo.empty()) {
+    auto pg = pg::embedded_postgres::start({opts.pipeline.data_dir, opts.database.pg_bin});
+    if (!pg)
+      return fail("embedded PostgreSQL: " + detail_of(pg.error()));
+    embedded.emplace(std::move(*pg));
+    conninfo = embedded->conninfo();
+  }
+  {
+    auto conn = pg::connection::open(conninfo);
+    if (!conn)
+      return fail("database: " + detail_of(conn.error()));
+    if (auto err = pg::migrate(*conn))
+      return fail("schema migration: " + detail_of(err));
+  }
+  auto node = host_name();
+  spawned all{sys, {}};
+  auto persistence = all.add(spawn_persistence(sys, conninfo));
+  auto readers = all.add(spawn_db_readers(sys, conninfo, opts.database.readers));
+  std::vector<caf::actor> launchers;
+  for (size_t i = 0; i < opts.admission.max_running; ++i)
+    launchers.push_back(all.add(spawn_launcher(
+      sys, {opts.sandbox, opts.pipeline.stage_bin, opts.pipeline.python, node})));
+  auto supervisor = all.add(spawn_job_supervisor(
+    sys, {launchers, persistence, readers, opts.pipeline, node, 3}));
+  auto admission = all.add(spawn_admission(sys, opts.admission, persistence, supervisor));
+  caf::anon_send(supervisor, admission);
+  // Resume every job that was accepted and not finished before the last stop.
+  {
+    caf::scoped_actor self{sys};
+    self->request(readers, std::chrono::seconds(60), resume_atom::value)
+      .receive([&](std::vector<resumable_job>& jobs) {
+                 if (!jobs.empty())
+                   self->send(admission, resume_atom::value, std::move(jobs));
+               },
+               [&](caf::error& err) { log->error("resume failed: {}", sys.render(err)); });
+  }
+  auto server = http::server::start(sys, opts.http, {admission, supervisor, readers},
+                                    {opts.admission.retry_after_s, opts.sandbox.mode});
+  if (!server)
+    return fail("HTTP: " + detail_of(server.error()));
+  log->info("kagentd listening host={} port={} sandbox={} database={}", opts.http.host,
+            (*server)->port(), opts.sandbox.mode, embedded ? "embedded" : "external");
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log->info("shutting down signal={}", sig);
+  // Order: no new work, drain HTTP, stop jobs (they resume on next start),
+  // flush persistence, stop the database.
+  caf::anon_send(admission, drain_atom::value);
+  (*server)->stop(std::chrono::seconds(5));
+  // Job actors are not linked to anything: end them with the supervisor's
+  // launchers gone, their rows stay 'running' and resume on the next start.
+  return 0;
+}
+
+} // namespace
+
 int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i)
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { kagent::print_help(); return 0; }
-  return caf::exec_main<caf::io::middleman>(caf_main, argc, argv);
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      print_help();
+      return 0;
+    }
+  kagent_config cfg;
+  add_message_types(cfg);
+  if (auto err = cfg.parse(argc, argv)) {
+    std::cerr << "kagentd: bad option: " << caf::actor_system_config::render(err)
+              << " (see kagentd --help)" << std::endl;
+    return 2;
+  }
+  if (cfg.cli_helptext_printed)
+    return 0;
+  if (auto msg = cfg.finish(argv[0]); !msg.empty()) {
+    std::cerr << "kagentd: " << msg << std::endl;
+    return 2;
+  }
+  set_log_level(cfg.opts.log_level);
+  // Block the stop signals before any thread starts, so only sigwait sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  int rc;
+  {
+    caf::actor_system sys{cfg};
+    rc = run(sys, cfg.opts, stop_signals);
+  }
+  return rc;
 }
