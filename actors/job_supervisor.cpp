@@ -42,9 +42,8 @@ void launch(supervisor_ptr self, resumable_job r, caf::actor notify, size_t slot
   auto id = r.job.id;
   auto job = r.job;
   auto a = spawn_job(self->system(), std::move(r), std::move(deps));
-  // Linked so that job actors end with the supervisor at shutdown; monitored
-  // so that a crash is seen with its reason.
-  self->link_to(a);
+  // Monitored, not linked: a crash is seen as a down message with its reason,
+  // and the exit handler ends live jobs when the supervisor is told to stop.
   self->monitor(a);
   st.live[id] = live_job{a, slot, std::move(job), std::move(notify), restarts};
 }
@@ -122,9 +121,10 @@ caf::behavior job_supervisor(supervisor_ptr self, supervisor_deps deps) {
   for (size_t i = st.deps.launchers.size(); i > 0; --i)
     st.free_slots.push_back(i - 1);
   self->set_exit_handler([=](caf::exit_msg& msg) {
+    // Nothing is linked to the supervisor, so this is a stop order. Job rows
+    // stay non-terminal and resume on the next start.
     for (auto& [id, lj] : self->state.live)
-      if (lj.actor.address() == msg.source)
-        return;  // a job actor: the down handler deals with it
+      self->send_exit(lj.actor, msg.reason);
     self->quit(msg.reason);
   });
   self->set_down_handler([=](caf::down_msg& msg) {

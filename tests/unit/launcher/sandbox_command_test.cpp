@@ -129,7 +129,7 @@ CAF_TEST(stage environment is an allowlist without secrets) {
   CAF_CHECK(has("PATH=/usr/bin:/bin"));
   CAF_CHECK(has("HOME=/job"));
   CAF_CHECK(has("PYTHONUNBUFFERED=1"));
-  CAF_CHECK(has("OMP_NUM_THREADS=2"));
+  CAF_CHECK(has("OMP_NUM_THREADS=1"));
   CAF_CHECK(has("OPENBLAS_CORETYPE=Haswell"));
   for (auto& kv : env) {
     CAF_CHECK_EQUAL(kv.find("secret"), std::string::npos);
