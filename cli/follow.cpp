@@ -54,6 +54,7 @@ int follow_job(const follow_target& t, http_client& http, follow_sink& sink, std
   reconnect_policy policy{t.max_tries, t.backoff_ms};
   std::string end_status;
   bool ended = false;
+  bool ever_connected = false;
   text_handler on_text = [&](const std::string& text) {
     auto m = parse_ws_message(text);
     if (m.type == message_type::event) {
@@ -76,6 +77,7 @@ int follow_job(const follow_target& t, http_client& http, follow_sink& sink, std
     }
     // Only a connection that delivered something resets the backoff, so a
     // server that accepts and drops at once is given up on all the same.
+    ever_connected = ever_connected || out.connected;
     if (out.connected
         && (cursor.since() > seen_before || out.close_code == slow_consumer_close))
       policy.on_connected();
@@ -111,12 +113,22 @@ int follow_job(const follow_target& t, http_client& http, follow_sink& sink, std
         why = "closed (" + std::to_string(out.close_code)
               + (out.reason.empty() ? "" : ": " + out.reason) + ")";
         break;
-      case ws_outcome::failed: why = out.error; break;
+      case ws_outcome::failed:
+        if (!ever_connected) {
+          // Never connected: tell "server down" and "no such job" apart at
+          // once instead of retrying for seconds.
+          auto p = probe_status(http, t.job_id, err);
+          if (p.exit >= 0)
+            return p.exit;
+        }
+        why = out.error;
+        break;
       case ws_outcome::stopped: why = "stopped"; break;
     }
     auto delay = policy.next_delay();
     if (!delay) {
-      err << "kagent: lost the event stream of job " << t.job_id << " (" << why << ") after "
+      err << "kagent: lost the event stream of job " << t.job_id << " from "
+          << http.display_base() << " (" << why << ") after "
           << policy.failures() << " tries; 'kagent status " << t.job_id << "' shows where it is\n";
       return exit_unreachable;
     }

@@ -91,7 +91,7 @@ private:
 
   void on_connect(beast::error_code ec) {
     if (ec)
-      return fail("connect", ec);
+      return fail(("connect to " + ep_.host + ":" + ep_.port).c_str(), ec);
     beast::get_lowest_layer(ws_).expires_never();
     // Pings after 30 s of silence; no pong within 60 s = a dead connection.
     websocket::stream_base::timeout t;

@@ -106,7 +106,7 @@ CAF_TEST(a server without the stream endpoint is exit three with a clear message
   CAF_CHECK(err.str().find("does not offer live events") != std::string::npos);
 }
 
-CAF_TEST(an unreachable server gives up after the retries with exit three) {
+CAF_TEST(an unreachable server is exit three at once) {
   std::string base;
   {
     fake_server gone{{}};
@@ -115,8 +115,17 @@ CAF_TEST(an unreachable server gives up after the retries with exit three) {
   http_client http{base, ""};
   follow_target t{base, "", "j1", 2, 5};
   CAF_CHECK_EQUAL(follow_job(t, http, sink, err), exit_unreachable);
+  CAF_CHECK_EQUAL(sink.notices.size(), 0u);
+  CAF_CHECK(err.str().find("cannot reach server " + base) != std::string::npos);
+}
+
+CAF_TEST(a server that keeps dropping the stream is given up on with exit three) {
+  auto drop = ws_send({}, 0);
+  fake_server srv{{drop, drop, drop}};
+  CAF_CHECK_EQUAL(follow(srv, 2), exit_unreachable);
   CAF_CHECK_EQUAL(sink.notices.size(), 2u);
-  CAF_CHECK(err.str().find("lost the event stream") != std::string::npos);
+  CAF_CHECK(err.str().find("lost the event stream of job j1") != std::string::npos);
+  CAF_CHECK_EQUAL(srv.targets().size(), 3u);
 }
 
 CAF_TEST(an https server is refused before connecting) {
