@@ -16,12 +16,12 @@ struct command_spec {
 
 const std::vector<command_spec>& specs() {
   static const std::vector<command_spec> xs = {
-    {command::submit, "submit", 1, {"follow"}},
-    {command::status, "status", 1, {"json"}},
-    {command::logs, "logs", 1, {"follow"}},
-    {command::result, "result", 1, {"output", "code"}},
-    {command::cancel, "cancel", 1, {}},
-    {command::jobs, "jobs", 0, {"status", "limit"}},
+      {command::submit, "submit", 1, {"follow"}},
+      {command::status, "status", 1, {"json"}},
+      {command::logs, "logs", 1, {"follow"}},
+      {command::result, "result", 1, {"output", "code"}},
+      {command::cancel, "cancel", 1, {}},
+      {command::jobs, "jobs", 0, {"status", "limit"}},
   };
   return xs;
 }
@@ -40,10 +40,14 @@ bool takes_value(const std::string& name) {
 
 std::string long_name_of(char c) {
   switch (c) {
-    case 'h': return "help";
-    case 'f': return "follow";
-    case 'o': return "output";
-    default: return {};
+  case 'h':
+    return "help";
+  case 'f':
+    return "follow";
+  case 'o':
+    return "output";
+  default:
+    return {};
   }
 }
 
@@ -164,8 +168,9 @@ parse_outcome parse_args(const std::vector<std::string>& args, const std::string
       o.help = true;
     } else if (r.name == "server") {
       server = r.value;
-    } else if (!spec || std::find(spec->options.begin(), spec->options.end(), r.name)
-                          == spec->options.end()) {
+    } else if (!spec
+               || std::find(spec->options.begin(), spec->options.end(), r.name)
+                      == spec->options.end()) {
       out.error = usage_error(o.cmd, "unknown option '" + r.spelled + "'");
       return out;
     } else if (r.name == "follow") {
@@ -184,8 +189,8 @@ parse_outcome parse_args(const std::vector<std::string>& args, const std::string
       if (std::find(std::begin(valid_statuses), std::end(valid_statuses), r.value)
           == std::end(valid_statuses)) {
         out.error = usage_error(o.cmd, "unknown status '" + r.value
-                                         + "' (queued, running, success, failed, timeout, "
-                                           "cancelled)");
+                                           + "' (queued, running, success, failed, timeout, "
+                                             "cancelled)");
         return out;
       }
       o.status_filter = r.value;
@@ -209,8 +214,8 @@ parse_outcome parse_args(const std::vector<std::string>& args, const std::string
     return out;
   }
   if (static_cast<int>(positionals.size()) < spec->positionals) {
-    out.error = usage_error(o.cmd, o.cmd == command::submit ? "missing competition URL"
-                                                             : "missing job id");
+    out.error =
+        usage_error(o.cmd, o.cmd == command::submit ? "missing competition URL" : "missing job id");
     return out;
   }
   if (static_cast<int>(positionals.size()) > spec->positionals) {

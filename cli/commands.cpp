@@ -45,7 +45,7 @@ std::string string_field(const std::string& body, const char* key) {
 }
 
 int follow(const options& o, console& c, http_client& http, const std::string& id, bool logs) {
-  auto sink = logs ? make_log_sink(c.out, c.err)
+  auto sink = logs    ? make_log_sink(c.out, c.err)
               : c.tty ? make_bar_sink(c.out, c.width)
                       : make_plain_sink(c.out, c.err);
   return follow_job(follow_target{o.server, c.api_key, id, 6, 250}, http, *sink, c.err);
@@ -140,7 +140,8 @@ int cancel(const options& o, console& c, http_client& http) {
   for (int attempt = 0; attempt < 10; ++attempt) {
     r = http.del("/jobs/" + escape_segment(o.target));
     // A job that is just starting asks to be asked again.
-    if (!(r.error.empty() && r.status == 409 && detail_of(r.body).find("retry") != std::string::npos))
+    if (!(r.error.empty() && r.status == 409
+          && detail_of(r.body).find("retry") != std::string::npos))
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds{300});
   }
@@ -178,13 +179,20 @@ int jobs(const options& o, console& c, http_client& http) {
 int run_command(const options& o, console& c) {
   http_client http{o.server, c.api_key};
   switch (o.cmd) {
-    case command::submit: return submit(o, c, http);
-    case command::status: return status(o, c, http);
-    case command::logs: return logs(o, c, http);
-    case command::result: return result(o, c, http);
-    case command::cancel: return cancel(o, c, http);
-    case command::jobs: return jobs(o, c, http);
-    case command::none: break;
+  case command::submit:
+    return submit(o, c, http);
+  case command::status:
+    return status(o, c, http);
+  case command::logs:
+    return logs(o, c, http);
+  case command::result:
+    return result(o, c, http);
+  case command::cancel:
+    return cancel(o, c, http);
+  case command::jobs:
+    return jobs(o, c, http);
+  case command::none:
+    break;
   }
   c.err << help_text(command::none);
   return exit_usage;

@@ -13,8 +13,8 @@ namespace kagent::cli {
 struct console {
   std::ostream& out;
   std::ostream& err;
-  bool tty = false;   ///< stdout is a terminal: draw bars
-  int width = 80;     ///< terminal columns
+  bool tty = false;    ///< stdout is a terminal: draw bars
+  int width = 80;      ///< terminal columns
   std::string api_key; ///< KAGENT_API_KEY; never printed
 };
 

@@ -9,10 +9,10 @@ namespace kagent::cli {
 /// One job event as the server sends it.
 struct stream_event {
   std::string job_id;
-  int64_t seq = 0;      ///< per job, gapless from 1
-  std::string time;     ///< ISO 8601
-  std::string stage;    ///< analyze, plan, generate, train, ...; may be empty
-  std::string kind;     ///< stage_started, progress, log, stage_finished, retry, ...
+  int64_t seq = 0;   ///< per job, gapless from 1
+  std::string time;  ///< ISO 8601
+  std::string stage; ///< analyze, plan, generate, train, ...; may be empty
+  std::string kind;  ///< stage_started, progress, log, stage_finished, retry, ...
   std::string message;
   double progress = -1; ///< 0..1 for progress events, else -1
 };

@@ -68,7 +68,8 @@ int follow_job(const follow_target& t, http_client& http, follow_sink& sink, std
     return true; // other messages are for newer clients; ignore them
   };
   for (;;) {
-    auto target = "/ws/jobs/" + escape_segment(t.job_id) + "?since=" + std::to_string(cursor.since());
+    auto target =
+        "/ws/jobs/" + escape_segment(t.job_id) + "?since=" + std::to_string(cursor.since());
     auto seen_before = cursor.since();
     auto out = ws_read_all(ep, target, t.api_key, on_text);
     if (ended) {
@@ -78,61 +79,63 @@ int follow_job(const follow_target& t, http_client& http, follow_sink& sink, std
     // Only a connection that delivered something resets the backoff, so a
     // server that accepts and drops at once is given up on all the same.
     ever_connected = ever_connected || out.connected;
-    if (out.connected
-        && (cursor.since() > seen_before || out.close_code == slow_consumer_close))
+    if (out.connected && (cursor.since() > seen_before || out.close_code == slow_consumer_close))
       policy.on_connected();
     std::string why;
     switch (out.kind) {
-      case ws_outcome::declined:
-        if (out.http_status == 404) {
-          auto p = probe_status(http, t.job_id, err);
-          if (p.exit >= 0)
-            return p.exit;
-          err << "kagent: the server at " << http.display_base()
-              << " does not offer live events (GET /ws/jobs/{id} answered 404)\n";
-          return exit_unreachable;
+    case ws_outcome::declined:
+      if (out.http_status == 404) {
+        auto p = probe_status(http, t.job_id, err);
+        if (p.exit >= 0)
+          return p.exit;
+        err << "kagent: the server at " << http.display_base()
+            << " does not offer live events (GET /ws/jobs/{id} answered 404)\n";
+        return exit_unreachable;
+      }
+      if (out.http_status < 500) {
+        err << "kagent: the server refused the event stream: HTTP " << out.http_status << ": "
+            << detail_of(out.error) << "\n";
+        return exit_unreachable;
+      }
+      why = "HTTP " + std::to_string(out.http_status);
+      break;
+    case ws_outcome::closed:
+      if (out.close_code != slow_consumer_close) {
+        // A close without the end message: ask whether the job is over.
+        auto p = probe_status(http, t.job_id, err);
+        if (p.exit >= 0)
+          return p.exit;
+        if (is_terminal_status(p.status)) {
+          sink.finish(p.status);
+          return exit_code_for_status(p.status);
         }
-        if (out.http_status < 500) {
-          err << "kagent: the server refused the event stream: HTTP " << out.http_status << ": "
-              << detail_of(out.error) << "\n";
-          return exit_unreachable;
-        }
-        why = "HTTP " + std::to_string(out.http_status);
-        break;
-      case ws_outcome::closed:
-        if (out.close_code != slow_consumer_close) {
-          // A close without the end message: ask whether the job is over.
-          auto p = probe_status(http, t.job_id, err);
-          if (p.exit >= 0)
-            return p.exit;
-          if (is_terminal_status(p.status)) {
-            sink.finish(p.status);
-            return exit_code_for_status(p.status);
-          }
-        }
-        why = "closed (" + std::to_string(out.close_code)
-              + (out.reason.empty() ? "" : ": " + out.reason) + ")";
-        break;
-      case ws_outcome::failed:
-        if (!ever_connected) {
-          // Never connected: tell "server down" and "no such job" apart at
-          // once instead of retrying for seconds.
-          auto p = probe_status(http, t.job_id, err);
-          if (p.exit >= 0)
-            return p.exit;
-        }
-        why = out.error;
-        break;
-      case ws_outcome::stopped: why = "stopped"; break;
+      }
+      why = "closed (" + std::to_string(out.close_code)
+            + (out.reason.empty() ? "" : ": " + out.reason) + ")";
+      break;
+    case ws_outcome::failed:
+      if (!ever_connected) {
+        // Never connected: tell "server down" and "no such job" apart at
+        // once instead of retrying for seconds.
+        auto p = probe_status(http, t.job_id, err);
+        if (p.exit >= 0)
+          return p.exit;
+      }
+      why = out.error;
+      break;
+    case ws_outcome::stopped:
+      why = "stopped";
+      break;
     }
     auto delay = policy.next_delay();
     if (!delay) {
-      err << "kagent: lost the event stream of job " << t.job_id << " from "
-          << http.display_base() << " (" << why << ") after "
-          << policy.failures() << " tries; 'kagent status " << t.job_id << "' shows where it is\n";
+      err << "kagent: lost the event stream of job " << t.job_id << " from " << http.display_base()
+          << " (" << why << ") after " << policy.failures() << " tries; 'kagent status " << t.job_id
+          << "' shows where it is\n";
       return exit_unreachable;
     }
-    sink.notice("connection " + why + "; reconnecting from event " + std::to_string(cursor.since()));
+    sink.notice("connection " + why + "; reconnecting from event "
+                + std::to_string(cursor.since()));
     std::this_thread::sleep_for(*delay);
   }
 }

@@ -62,9 +62,8 @@ std::string format_status(const std::string& status_json) {
     return {};
   static const rapidjson::Value empty{rapidjson::kObjectType};
   auto md_it = doc.FindMember("metadata");
-  const rapidjson::Value& md = md_it != doc.MemberEnd() && md_it->value.IsObject()
-                                 ? md_it->value
-                                 : empty;
+  const rapidjson::Value& md =
+      md_it != doc.MemberEnd() && md_it->value.IsObject() ? md_it->value : empty;
   std::string out;
   row(out, "job", str(doc, "job_id"));
   auto comp = str(doc, "competition_name");
@@ -106,8 +105,8 @@ std::string format_jobs(const std::string& list_json) {
   if (doc.Parse(list_json.c_str(), list_json.size()).HasParseError() || !doc.IsObject()
       || !doc.HasMember("jobs") || !doc["jobs"].IsArray())
     return {};
-  std::vector<std::vector<std::string>> rows = {{"ID", "COMPETITION", "STATUS", "PROGRESS",
-                                                 "CREATED"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"ID", "COMPETITION", "STATUS", "PROGRESS", "CREATED"}};
   for (auto& j : doc["jobs"].GetArray())
     rows.push_back({str(j, "job_id"), str(j, "competition_name"), str(j, "status"),
                     fit_columns(str(j, "progress"), 40), short_time(str(j, "created_at"))});

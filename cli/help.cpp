@@ -75,13 +75,20 @@ Lists jobs newest first: id, competition, status, progress, created.
 
 std::string help_text(command cmd) {
   switch (cmd) {
-    case command::submit: return submit_help;
-    case command::status: return status_help;
-    case command::logs: return logs_help;
-    case command::result: return result_help;
-    case command::cancel: return cancel_help;
-    case command::jobs: return jobs_help;
-    case command::none: break;
+  case command::submit:
+    return submit_help;
+  case command::status:
+    return status_help;
+  case command::logs:
+    return logs_help;
+  case command::result:
+    return result_help;
+  case command::cancel:
+    return cancel_help;
+  case command::jobs:
+    return jobs_help;
+  case command::none:
+    break;
   }
   return overview;
 }

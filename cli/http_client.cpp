@@ -58,7 +58,7 @@ std::string escape(const std::string& s) {
 } // namespace
 
 http_client::http_client(std::string base, std::string api_key)
-  : base_(std::move(base)), api_key_(std::move(api_key)) {
+    : base_(std::move(base)), api_key_(std::move(api_key)) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   curl_ = curl_easy_init();

@@ -113,15 +113,21 @@ std::vector<std::string> render_bars(const progress_state& state, int width) {
     std::snprintf(head, sizeof head, "%-9s", s.name.c_str());
     std::string line = head + bar(s.progress);
     switch (s.phase) {
-      case stage_phase::pending: line += "    -"; break;
-      case stage_phase::done: line += "  done"; break;
-      case stage_phase::failed: line += "  FAIL"; break;
-      case stage_phase::running: {
-        char pct[16];
-        std::snprintf(pct, sizeof pct, " %3d%%", percent(s.progress));
-        line += pct;
-        break;
-      }
+    case stage_phase::pending:
+      line += "    -";
+      break;
+    case stage_phase::done:
+      line += "  done";
+      break;
+    case stage_phase::failed:
+      line += "  FAIL";
+      break;
+    case stage_phase::running: {
+      char pct[16];
+      std::snprintf(pct, sizeof pct, " %3d%%", percent(s.progress));
+      line += pct;
+      break;
+    }
     }
     if (s.attempt > 1)
       line += " (attempt " + std::to_string(s.attempt) + ")";

@@ -50,8 +50,7 @@ private:
 
 class bar_sink : public follow_sink {
 public:
-  bar_sink(std::ostream& out, int width)
-    : out_(out), width_(width), state_(initial_progress()) {}
+  bar_sink(std::ostream& out, int width) : out_(out), width_(width), state_(initial_progress()) {}
 
   void on_event(const stream_event& ev) override {
     apply(state_, ev);

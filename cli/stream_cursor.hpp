@@ -36,7 +36,7 @@ public:
   /// `max_tries` consecutive failed attempts before giving up; the first
   /// wait is `base_ms`, doubling up to 16 times that.
   explicit reconnect_policy(int max_tries = 6, int base_ms = 250)
-    : max_tries_(max_tries), base_ms_(base_ms) {}
+      : max_tries_(max_tries), base_ms_(base_ms) {}
 
   /// Call when a connection was established (handshake done).
   void on_connected() { failures_ = 0; }

@@ -55,15 +55,15 @@ class session : public std::enable_shared_from_this<session> {
 public:
   session(net::io_context& ioc, const ws_endpoint& ep, std::string target, std::string api_key,
           const text_handler& on_text)
-    : ioc_(ioc), resolver_(ioc), ws_(ioc), ep_(ep), target_(std::move(target)),
-      api_key_(std::move(api_key)), on_text_(on_text) {}
+      : ioc_(ioc), resolver_(ioc), ws_(ioc), ep_(ep), target_(std::move(target)),
+        api_key_(std::move(api_key)), on_text_(on_text) {}
 
   void start() {
-    resolver_.async_resolve(ep_.host, ep_.port,
-                            [self = shared_from_this()](beast::error_code ec,
-                                                        tcp::resolver::results_type rs) {
-                              self->on_resolve(ec, rs);
-                            });
+    resolver_.async_resolve(
+        ep_.host, ep_.port,
+        [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type rs) {
+          self->on_resolve(ec, rs);
+        });
   }
 
   ws_outcome outcome() const { return out_; }
@@ -84,9 +84,8 @@ private:
       return fail("resolve", ec);
     beast::get_lowest_layer(ws_).expires_after(5s);
     beast::get_lowest_layer(ws_).async_connect(
-      rs, [self = shared_from_this()](beast::error_code ec, tcp::endpoint) {
-        self->on_connect(ec);
-      });
+        rs,
+        [self = shared_from_this()](beast::error_code ec, tcp::endpoint) { self->on_connect(ec); });
   }
 
   void on_connect(beast::error_code ec) {
@@ -99,17 +98,17 @@ private:
     t.idle_timeout = 60s;
     t.keep_alive_pings = true;
     ws_.set_option(t);
-    ws_.set_option(websocket::stream_base::decorator([key = api_key_](websocket::request_type& req) {
-      req.set(beast::http::field::user_agent, "kagent-cli/0.1");
-      if (!key.empty())
-        req.set(beast::http::field::authorization, "Bearer " + key);
-    }));
+    ws_.set_option(
+        websocket::stream_base::decorator([key = api_key_](websocket::request_type& req) {
+          req.set(beast::http::field::user_agent, "kagent-cli/0.1");
+          if (!key.empty())
+            req.set(beast::http::field::authorization, "Bearer " + key);
+        }));
     ws_.read_message_max(1u << 20);
     auto host = ep_.host.find(':') != std::string::npos ? "[" + ep_.host + "]" : ep_.host;
-    ws_.async_handshake(res_, host + ":" + ep_.port, target_,
-                        [self = shared_from_this()](beast::error_code ec) {
-                          self->on_handshake(ec);
-                        });
+    ws_.async_handshake(
+        res_, host + ":" + ep_.port, target_,
+        [self = shared_from_this()](beast::error_code ec) { self->on_handshake(ec); });
   }
 
   void on_handshake(beast::error_code ec) {
@@ -126,9 +125,8 @@ private:
   }
 
   void do_read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      self->on_read(ec);
-    });
+    ws_.async_read(
+        buffer_, [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -165,8 +163,8 @@ private:
 
 } // namespace
 
-ws_outcome ws_read_all(const ws_endpoint& ep, const std::string& target,
-                       const std::string& api_key, const text_handler& on_text) {
+ws_outcome ws_read_all(const ws_endpoint& ep, const std::string& target, const std::string& api_key,
+                       const text_handler& on_text) {
   net::io_context ioc;
   auto s = std::make_shared<session>(ioc, ep, ep.prefix + target, api_key, on_text);
   s->start();

@@ -39,7 +39,7 @@ using text_handler = std::function<bool(const std::string&)>;
 
 /// Connects to `target` (path and query) on `ep` and reads until it ends.
 /// `api_key` (may be empty) goes in an Authorization header.
-ws_outcome ws_read_all(const ws_endpoint& ep, const std::string& target,
-                       const std::string& api_key, const text_handler& on_text);
+ws_outcome ws_read_all(const ws_endpoint& ep, const std::string& target, const std::string& api_key,
+                       const text_handler& on_text);
 
 } // namespace kagent::cli

@@ -9,8 +9,8 @@ using namespace kagent::cli;
 
 CAF_TEST(an event frame carries every field) {
   auto m = parse_ws_message(
-    R"({"type":"event","job_id":"j1","seq":12,"time":"2026-11-28T16:31:02.120000+00:00",)"
-    R"("stage":"train","kind":"progress","message":"fold 2/5 accuracy=0.81","progress":0.4})");
+      R"({"type":"event","job_id":"j1","seq":12,"time":"2026-11-28T16:31:02.120000+00:00",)"
+      R"("stage":"train","kind":"progress","message":"fold 2/5 accuracy=0.81","progress":0.4})");
   CAF_REQUIRE(m.type == message_type::event);
   CAF_CHECK_EQUAL(m.event.job_id, "j1");
   CAF_CHECK_EQUAL(m.event.seq, 12);
@@ -22,7 +22,7 @@ CAF_TEST(an event frame carries every field) {
 
 CAF_TEST(a null stage and an integer progress are fine) {
   auto m = parse_ws_message(
-    R"({"type":"event","seq":3,"stage":null,"kind":"status","message":"success","progress":-1})");
+      R"({"type":"event","seq":3,"stage":null,"kind":"status","message":"success","progress":-1})");
   CAF_REQUIRE(m.type == message_type::event);
   CAF_CHECK_EQUAL(m.event.stage, "");
   CAF_CHECK_EQUAL(m.event.progress, -1.0);

@@ -55,15 +55,15 @@ CAF_TEST(a job that succeeds is followed to the end and exits zero) {
 }
 
 CAF_TEST(a slow consumer close resumes from the last seq without repeats) {
-  fake_server srv{{ws_send({event_frame(1, "plan", "stage_started", ""),
-                            event_frame(2, "plan", "progress", "a", 0.2),
-                            event_frame(3, "plan", "progress", "b", 0.4)},
-                           4000, "slow consumer; resume with since=3"),
-                   // A server that replays a little too much: the CLI drops repeats.
-                   ws_send({event_frame(3, "plan", "progress", "b", 0.4),
-                            event_frame(4, "plan", "stage_finished", ""),
-                            event_frame(5, "", "status", "failed: plan broke"),
-                            end_frame("failed")})}};
+  fake_server srv{
+      {ws_send({event_frame(1, "plan", "stage_started", ""),
+                event_frame(2, "plan", "progress", "a", 0.2),
+                event_frame(3, "plan", "progress", "b", 0.4)},
+               4000, "slow consumer; resume with since=3"),
+       // A server that replays a little too much: the CLI drops repeats.
+       ws_send({event_frame(3, "plan", "progress", "b", 0.4),
+                event_frame(4, "plan", "stage_finished", ""),
+                event_frame(5, "", "status", "failed: plan broke"), end_frame("failed")})}};
   CAF_CHECK_EQUAL(follow(srv), exit_job_failed);
   CAF_CHECK_EQUAL(sink.seqs, seq_range(1, 5));
   CAF_CHECK_EQUAL(sink.finished, "failed");
@@ -73,10 +73,11 @@ CAF_TEST(a slow consumer close resumes from the last seq without repeats) {
 }
 
 CAF_TEST(a dropped connection reconnects with since and loses nothing) {
-  fake_server srv{{ws_send({event_frame(1, "train", "progress", "x", 0.1),
-                            event_frame(2, "train", "progress", "y", 0.2)},
-                           0),
-                   ws_send({event_frame(3, "train", "stage_finished", ""), end_frame("cancelled")})}};
+  fake_server srv{
+      {ws_send({event_frame(1, "train", "progress", "x", 0.1),
+                event_frame(2, "train", "progress", "y", 0.2)},
+               0),
+       ws_send({event_frame(3, "train", "stage_finished", ""), end_frame("cancelled")})}};
   CAF_CHECK_EQUAL(follow(srv), exit_job_failed);
   CAF_CHECK_EQUAL(sink.seqs, seq_range(1, 3));
   auto targets = srv.targets();

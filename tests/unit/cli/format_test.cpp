@@ -8,11 +8,12 @@ using namespace kagent::cli;
 
 namespace {
 
-const char* done_job = R"({"job_id":"7f0c","kaggle_url":"https://www.kaggle.com/competitions/iris",)"
-  R"("competition_name":"iris","status":"success","created_at":"2026-11-28T16:31:02.120000+00:00",)"
-  R"("started_at":"2026-11-28T16:31:03.000000+00:00","completed_at":"2026-11-28T16:33:00.000000+00:00",)"
-  R"("progress":"Completed","error_message":null,"metadata":{"progress":1.0,"stage":"validate",)"
-  R"("attempt":1,"metric":"accuracy","chosen_model":"xgboost","cv_score":0.9666667}})";
+const char* done_job =
+    R"({"job_id":"7f0c","kaggle_url":"https://www.kaggle.com/competitions/iris",)"
+    R"("competition_name":"iris","status":"success","created_at":"2026-11-28T16:31:02.120000+00:00",)"
+    R"("started_at":"2026-11-28T16:31:03.000000+00:00","completed_at":"2026-11-28T16:33:00.000000+00:00",)"
+    R"("progress":"Completed","error_message":null,"metadata":{"progress":1.0,"stage":"validate",)"
+    R"("attempt":1,"metric":"accuracy","chosen_model":"xgboost","cv_score":0.9666667}})";
 
 } // namespace
 
