@@ -150,16 +150,18 @@ caf::behavior job_supervisor(supervisor_ptr self, supervisor_deps deps) {
       auto i = st.live.find(id);
       if (i == st.live.end())
         return make_error(errc::not_found, "Job not found");
-      self->delegate(i->second.actor, get_atom::value);
-      return caf::delegated<job_record>{};
+      // A job actor that just finished may be gone before its slot is
+      // released: then the caller reads the committed row instead.
+      auto rp = self->make_response_promise<job_record>();
+      self->request(i->second.actor, read_timeout, get_atom::value)
+        .then([=](job_record& rec) mutable { rp.deliver(std::move(rec)); },
+              [=](caf::error&) mutable {
+                rp.deliver(make_error(errc::not_found, "Job not found"));
+              });
+      return rp;
     },
     [=](cancel_atom, const std::string& id) -> caf::result<job_record> {
       auto& st = self->state;
-      if (auto i = st.live.find(id); i != st.live.end())
-      {
-        self->delegate(i->second.actor, cancel_atom::value);
-        return caf::delegated<job_record>{};
-      }
       for (auto& w : st.waiting)
         if (w.first.job.id == id)
           return make_error(errc::conflict, "job is starting; retry the cancel");
@@ -170,12 +172,20 @@ caf::behavior job_supervisor(supervisor_ptr self, supervisor_deps deps) {
             [=](job_record& rec) mutable {
               if (rec.status == status::cancelled)
                 rp.deliver(rec);  // cancelling twice is fine
-              else
+              else if (is_terminal(rec.status))
                 rp.deliver(make_error(errc::conflict,
                                       "Job already finished with status " + rec.status));
+              else
+                rp.deliver(make_error(errc::conflict, "job is changing state; retry the cancel"));
             },
             [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
       };
+      if (auto i = st.live.find(id); i != st.live.end()) {
+        self->request(i->second.actor, read_timeout, cancel_atom::value)
+          .then([=](job_record& rec) mutable { rp.deliver(std::move(rec)); },
+                [=](caf::error&) mutable { ask_db(); });
+        return rp;
+      }
       if (!st.admission) {
         ask_db();
         return rp;
