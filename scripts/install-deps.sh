@@ -10,6 +10,7 @@ packages=(
   postgresql-15 postgresql-client-15 bubblewrap
   python3 python3-numpy python3-pandas python3-sklearn python3-xgboost python3-scipy
   wrk
+  chromium chromium-driver python3-selenium
 )
 
 missing=()
