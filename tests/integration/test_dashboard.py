@@ -137,7 +137,8 @@ def run(c, srv, driver, downloads):
             f"GET / is text/html: {r.headers.get('Content-Type')}")
     page = r.body.decode(errors="replace")
     c.check('id="submit-url"' in page and 'id="jobs-table"' in page, "GET / is the dashboard")
-    for outside in ("<script src", "<link ", "@import", "url(http", "fonts.googleapis", "cdn."):
+    for outside in ("<script src", 'rel="stylesheet"', "@import", "url(http", "fonts.googleapis",
+                    'src="http', 'href="http'):
         c.check(outside not in page, f"the page loads nothing from outside ({outside!r})")
 
     driver.get(base)
