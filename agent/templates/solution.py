@@ -63,6 +63,10 @@ OUTPUT = PROFILE["submission"]["output"]
 TRANSFORM = PLAN.get("target_transform", "none")
 CLASSIFICATION = "classification" in PROFILE["task"]
 MAX_CATEGORIES_NATIVE = 250  # HistGradientBoosting's limit is 255 bins
+# How class probabilities become labels, tuned on the chosen model's
+# out-of-fold predictions: "threshold" on the positive class for binary F1,
+# "cuts" on the expected class index for quadratic weighted kappa (ordinal).
+DECISION = {}
 
 
 def emit(progress, message):
@@ -229,7 +233,11 @@ def make_model(candidate, frame, kinds, n_classes):
         return Pipeline([("features", pre), ("model", est)])
     if model == "hist_gradient_boosting":
         pre, mask = ordinal_preprocessor(frame, kinds, impute=False)
-        params = dict(learning_rate=0.05, max_iter=300, max_leaf_nodes=31,
+        if not classify and METRIC == "mae":
+            extra = dict(loss="absolute_error")  # the median minimises MAE
+        else:
+            extra = {}
+        params = dict(learning_rate=0.05, max_iter=300, max_leaf_nodes=31, **extra,
                       min_samples_leaf=20, l2_regularization=1.0,
                       categorical_features=mask if any(mask) else None,
                       early_stopping=False, random_state=SEED)
@@ -277,6 +285,58 @@ def predict(model, frame, n_classes):
 
 # ------------------------------------------------------------------- targets
 
+def is_number(text):
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def to_labels(target, proba):
+    """Class indices from normalised probabilities, as DECISION says."""
+    if METRIC == "f1" and target.n_classes == 2:
+        pos = target.positive
+        return np.where(proba[:, pos] >= DECISION.get("threshold", 0.5), pos, 1 - pos)
+    if METRIC == "qwk" and target.n_classes > 2:
+        expected = proba @ np.arange(target.n_classes)
+        cuts = DECISION.get("cuts", np.arange(target.n_classes - 1) + 0.5)
+        return np.searchsorted(np.asarray(cuts), expected, side="right")
+    return proba.argmax(axis=1)
+
+
+def tune_decision(target, y, proba):
+    """Fits DECISION on out-of-fold probabilities (binary F1, QWK)."""
+    proba = proba / np.maximum(proba.sum(axis=1, keepdims=True), 1e-12)
+    if METRIC == "f1" and target.n_classes == 2:
+        pos = target.positive
+        yb = (y == pos).astype(int)
+        # Best F1 over a grid; ties go to the threshold nearest 0.5.
+        grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+        scores = [round(f1_score(yb, (proba[:, pos] >= thr).astype(int)), 9) for thr in grid]
+        best = max(zip(scores, -np.abs(grid - 0.5), grid))
+        DECISION["threshold"] = float(best[2])
+    elif METRIC == "qwk" and target.n_classes > 2:
+        k = target.n_classes
+        expected = proba @ np.arange(k)
+        cuts = list(np.arange(k - 1) + 0.5)
+
+        def qwk(c):
+            return cohen_kappa_score(y, np.searchsorted(np.asarray(c), expected, side="right"),
+                                     weights="quadratic")
+        best = qwk(cuts)
+        for _ in range(3):  # coordinate search, each cut between its neighbours
+            for j in range(k - 1):
+                low = cuts[j - 1] if j > 0 else -0.5
+                high = cuts[j + 1] if j + 1 < k - 1 else k - 0.5
+                for c in np.linspace(low, high, 22)[1:-1]:
+                    trial = cuts[:j] + [float(c)] + cuts[j + 1:]
+                    s = qwk(trial)
+                    if s > best + 1e-9:
+                        best, cuts = s, trial
+        DECISION["cuts"] = [round(float(c), 4) for c in cuts]
+
+
 class Target:
     """One thing to predict: its train values encoded for the models."""
 
@@ -286,6 +346,8 @@ class Target:
         raw = train[self.column]
         if CLASSIFICATION:
             self.classes = list(spec.get("classes") or sorted(raw.dropna().astype(str).unique()))
+            if METRIC == "qwk" and all(is_number(c) for c in self.classes):
+                self.classes.sort(key=float)  # ordinal: class index order = value order
             index = {c: i for i, c in enumerate(self.classes)}
             codes = raw.astype(str).str.strip().map(index)
             self.mask = raw.notna().to_numpy() & codes.notna().to_numpy()
@@ -340,7 +402,7 @@ def score_one(target, truth_idx, pred):
         y = target.y[truth_idx]
         proba = np.clip(pred, 1e-15, 1.0)
         proba = proba / proba.sum(axis=1, keepdims=True)
-        labels = proba.argmax(axis=1)
+        labels = to_labels(target, proba)
         if METRIC == "auc":
             if target.n_classes == 2 or target.spec.get("positive_label"):
                 pos = target.positive
@@ -500,6 +562,15 @@ def main():
             blend_info = {"members": members, "cv_score": chosen_score}
             print(f"blend {chosen}: cv {METRIC}={chosen_score:.5f}", flush=True)
 
+    # Binary F1 / QWK: tune how probabilities become labels on the chosen
+    # out-of-fold predictions, and report the CV score with that decision.
+    if METRIC in ("f1", "qwk") and CLASSIFICATION and len(targets) == 1:
+        chosen_oof = [np.mean([oof[n][0] for n in members], axis=0)[cv_rows]]
+        tune_decision(targets[0], targets[0].y[cv_rows], chosen_oof[0])
+        if DECISION:
+            chosen_score = round(score(targets, idx, chosen_oof), 6)
+            print(f"decision {DECISION}: cv {METRIC}={chosen_score:.5f}", flush=True)
+
     # Refit the chosen members on every training row and predict test.
     emit(0.92, f"refitting {chosen} on all rows")
     by_name = {c["name"]: c for c in candidates}
@@ -517,7 +588,8 @@ def main():
         "metric": METRIC, "higher_is_better": HIGHER, "chosen": chosen,
         "cv_score": chosen_score, "candidates": results, "blend": blend_info,
         "folds": n_folds, "seed": SEED, "time_budget_seconds": BUDGET,
-        "target_transform": TRANSFORM, "train_rows": int(len(x_all)),
+        "target_transform": TRANSFORM, "decision": DECISION or None,
+        "train_rows": int(len(x_all)),
         "test_rows": int(len(x_test)), "elapsed_seconds": round(elapsed(), 2),
     }
     with open(os.path.join(args.job, "metrics.json"), "w") as f:
@@ -557,7 +629,8 @@ def build_submission(sample, test, test_id, targets, test_preds):
         j = [t.column for t in targets].index(spec["train_column"])
         t, pred = targets[j], test_preds[j][order]
         if OUTPUT == "label":
-            labels = [t.classes[i] for i in pred.argmax(axis=1)]
+            p = pred / np.maximum(pred.sum(axis=1, keepdims=True), 1e-12)
+            labels = [t.classes[i] for i in to_labels(t, p)]
             out[col] = [spelling.get(v, v) for v in labels]
         elif OUTPUT == "probability":
             p = pred / np.maximum(pred.sum(axis=1, keepdims=True), 1e-12)
