@@ -15,6 +15,7 @@
 
 #include "agent/competition_source.hpp"
 #include "agent/json_io.hpp"
+#include "agent/sandbox.hpp"
 
 namespace kagent::agent {
 
@@ -69,7 +70,8 @@ void relay(const std::string& line, const std::string& stage, double base, doubl
 } // namespace
 
 result<ok_t> run_child(const std::vector<std::string>& argv, const std::string& cwd,
-                       const std::string& stage, double base, double span) {
+                       const std::string& stage, double base, double span,
+                       const std::vector<std::string>& env) {
   int fds[2];
   if (pipe(fds) != 0)
     return fail(std::string("pipe: ") + std::strerror(errno));
@@ -87,7 +89,13 @@ result<ok_t> run_child(const std::vector<std::string>& argv, const std::string& 
     for (auto& s : argv)
       args.push_back(const_cast<char*>(s.c_str()));
     args.push_back(nullptr);
-    execv(args[0], args.data());
+    if (env.empty())
+      execv(args[0], args.data());
+    std::vector<char*> envp;
+    for (auto& s : env)
+      envp.push_back(const_cast<char*>(s.c_str()));
+    envp.push_back(nullptr);
+    execve(args[0], args.data(), envp.data());
     _exit(127);
   }
   close(fds[1]);
@@ -141,6 +149,20 @@ result<std::string> solve(const solve_options& opts) {
   if (len <= 0)
     return fail("cannot find my own executable");
   std::string exe(self, static_cast<size_t>(len));
+  auto mode = opts.sandbox.empty() ? default_sandbox_mode() : opts.sandbox;
+  if (mode != "bwrap" && mode != "process")
+    return fail("unknown sandbox mode '" + mode + "' (bwrap|process)");
+  std::vector<std::string> prefix, env = stage_env(jdir);
+  std::string stage_bin = exe, cin = cdir, jin = jdir;
+  if (mode == "bwrap") {
+    if (opts.python.rfind("/usr/", 0) != 0)
+      return fail("the bwrap sandbox only mounts /usr: python must live there, not " + opts.python);
+    prefix = bwrap_prefix({real_path(src->data_dir),
+                           src->description.empty() ? "" : real_path(src->description), jdir, exe});
+    env = {};  // bwrap --clearenv sets the allowlist inside
+    stage_bin = sandboxed_stage, cin = "/competition", jin = "/job";
+  }
+  std::cout << "sandbox: " << mode << std::endl;
   char budget[32];
   snprintf(budget, sizeof(budget), "%g", opts.time_budget_seconds);
   struct step {
@@ -149,15 +171,17 @@ result<std::string> solve(const solve_options& opts) {
     double span;
   };
   std::vector<step> steps = {
-    {"analyze", {exe, "analyze", "--competition", cdir, "--job", jdir}, 0.05},
-    {"plan", {exe, "plan", "--job", jdir, "--time-budget", budget}, 0.02},
-    {"generate", {exe, "generate", "--job", jdir}, 0.02},
-    {"train", {opts.python, jdir + "/solution.py", "--competition", cdir, "--job", jdir}, 0.89},
-    {"validate", {exe, "validate", "--competition", cdir, "--job", jdir}, 0.02},
+    {"analyze", {stage_bin, "analyze", "--competition", cin, "--job", jin}, 0.05},
+    {"plan", {stage_bin, "plan", "--job", jin, "--time-budget", budget}, 0.02},
+    {"generate", {stage_bin, "generate", "--job", jin}, 0.02},
+    {"train", {opts.python, jin + "/solution.py", "--competition", cin, "--job", jin}, 0.89},
+    {"validate", {stage_bin, "validate", "--competition", cin, "--job", jin}, 0.02},
   };
   double base = 0;
   for (auto& s : steps) {
-    auto r = run_child(s.argv, jdir, s.name, base, s.span);
+    auto argv = prefix;
+    argv.insert(argv.end(), s.argv.begin(), s.argv.end());
+    auto r = run_child(argv, jdir, s.name, base, s.span, env);
     if (!r)
       return fail(r.error());
     base += s.span;

@@ -30,10 +30,12 @@ Stages (run in the job dir; progress as JSON lines on stdout):
 Training is not a subcommand: /usr/bin/python3 J/solution.py --competition C --job J
 
 Debugging:
-  solve <competition-root> --out DIR [--time-budget S]
+  solve <competition-root> --out DIR [--time-budget S] [--sandbox=bwrap|process]
            runs all stages on a mirror entry (public/ + description.md, or loose
            files) with DIR/competition (symlinks) and DIR/job; prints where
-           submission.csv is. KAGENT_PYTHON overrides /usr/bin/python3.
+           submission.csv is. Each stage runs under bubblewrap with the server's
+           layout (default when /usr/bin/bwrap exists) or as a plain process.
+           KAGENT_PYTHON overrides /usr/bin/python3.
 
 Exit codes: 0 success, 1 the stage failed (reason in the last {"error":...} line), 2 usage.
 )";
@@ -94,7 +96,7 @@ int main(int argc, char** argv) {
   std::map<std::string, std::vector<std::string>> allowed = {
     {"analyze", {"competition", "job"}},   {"plan", {"job", "time-budget", "seed"}},
     {"generate", {"job"}},                 {"validate", {"competition", "job"}},
-    {"solve", {"out", "time-budget"}},
+    {"solve", {"out", "time-budget", "sandbox"}},
   };
   auto it = allowed.find(cmd);
   if (it == allowed.end())
@@ -135,6 +137,9 @@ int main(int argc, char** argv) {
   opts.competition_root = pos.front();
   opts.out_dir = flags["out"];
   opts.time_budget_seconds = budget;
+  opts.sandbox = flags.count("sandbox") ? flags["sandbox"] : "";
+  if (opts.sandbox != "" && opts.sandbox != "bwrap" && opts.sandbox != "process")
+    return usage_error("--sandbox must be bwrap or process");
   if (const char* py = std::getenv("KAGENT_PYTHON"))
     opts.python = py;
   auto r = solve(opts);
