@@ -14,6 +14,7 @@
 #include "actors/launcher.hpp"
 #include "actors/messages.hpp"
 #include "actors/persistence.hpp"
+#include "actors/progress_hub.hpp"
 #include "config/kagent_config.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -87,8 +88,9 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   for (size_t i = 0; i < opts.admission.max_running; ++i)
     launchers.push_back(all.add(spawn_launcher(
       sys, {opts.sandbox, opts.pipeline.stage_bin, opts.pipeline.python, node})));
+  auto hub = all.add(spawn_progress_hub(sys));
   auto supervisor = all.add(spawn_job_supervisor(
-    sys, {launchers, persistence, readers, opts.pipeline, node, 3}));
+    sys, {launchers, persistence, readers, opts.pipeline, node, 3, hub}));
   auto admission = all.add(spawn_admission(sys, opts.admission, persistence, supervisor));
   caf::anon_send(supervisor, admission);
   // Resume every job that was accepted and not finished before the last stop.
@@ -101,7 +103,7 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
                },
                [&](caf::error& err) { log->error("resume failed: {}", sys.render(err)); });
   }
-  auto server = http::server::start(sys, opts.http, {admission, supervisor, readers},
+  auto server = http::server::start(sys, opts.http, {admission, supervisor, readers, hub},
                                     {opts.admission.retry_after_s, opts.sandbox.mode});
   if (!server)
     return fail("HTTP: " + detail_of(server.error()));

@@ -56,10 +56,18 @@ job_record snapshot(job_ptr self) {
   return rec;
 }
 
+// Tells the progress hub the job's current state (a no-op without a hub).
+void publish(job_ptr self) {
+  if (self->state.deps.hub)
+    self->send(self->state.deps.hub, publish_atom::value, snapshot(self));
+}
+
 void emit(job_ptr self, const std::string& kind, const std::string& message,
           double progress = -1) {
   auto& st = self->state;
   job_event ev{st.rec.id, ++st.seq, now_ms(), st.stage, kind, message, progress};
+  if (st.deps.hub)
+    self->send(st.deps.hub, publish_atom::value, ev);
   self->request(st.deps.persistence, db_timeout, events_atom::value,
                 std::vector<job_event>{std::move(ev)})
     .then([](caf::ok_atom) {},
@@ -70,6 +78,7 @@ void emit(job_ptr self, const std::string& kind, const std::string& message,
 }
 
 void persist_row(job_ptr self) {
+  publish(self);
   self->request(self->state.deps.persistence, db_timeout, update_atom::value, snapshot(self))
     .then([](caf::ok_atom) {},
           [=](caf::error& err) {
@@ -257,6 +266,7 @@ void finish(job_ptr self, const std::string& status, const std::string& error) {
   emit(self, "status", error.empty() ? status : status + ": " + error);
   get_logger("actors")->info("job finished job_id={} status={}", st.rec.id, status);
   auto rec = snapshot(self);
+  publish(self);
   auto done = [=] {
     for (auto& rp : self->state.waiting)
       rp.deliver(rec);
@@ -323,6 +333,8 @@ caf::behavior job_actor(job_ptr self, resumable_job job, job_deps deps) {
           st.meta.message = ev.message;
       }
       emit(self, ev.kind, ev.message, ev.progress);
+      if (ev.kind == "progress")
+        publish(self);  // the hub coalesces these
     },
     [=](retry_atom, const std::string& stage, int32_t attempt) {
       if (self->state.finished || self->state.cancel_requested)

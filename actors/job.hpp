@@ -20,6 +20,7 @@ struct job_deps {
   caf::actor supervisor;   ///< told (job_done_atom, id, status) at the end
   pipeline_options pipeline;
   std::string node;        ///< name of this node, stored on the job
+  caf::actor hub;          ///< progress hub: every event and state change; may be null
 };
 
 /// Spawns a job actor that resumes `job` at its first stage without a

@@ -22,6 +22,7 @@ struct supervisor_deps {
   pipeline_options pipeline;
   std::string node;
   int max_restarts = 3;               ///< respawns of one job actor before it fails
+  caf::actor hub;                     ///< progress hub handed to every job; may be null
 };
 
 /// Spawns the supervisor. The sender of (start_atom, resumable_job) is told

@@ -25,6 +25,14 @@
 //                  (checkpoint_atom, job_id)                -> checkpoints
 //                  (resume_atom)                            -> std::vector<resumable_job>
 //                  (ping_atom)                              -> ok_atom | error(db_unavailable)
+// progress_hub     (publish_atom, job_event)                from job actors
+//                  (publish_atom, job_record)               from job actors, on state changes
+//                  (subscribe_atom, job_id, since, actor)   -> hub_replay; then the actor
+//                                                           gets (publish_atom, job_event)
+//                  (subscribe_atom, actor)                  -> std::vector<job_record>; then
+//                                                           (publish_atom, job_record)
+//                  (unsubscribe_atom, actor)                drops every subscription
+//                  (stats_atom)                             -> hub_stats
 #pragma once
 
 #include <cstdint>
@@ -62,6 +70,10 @@ using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
 using child_atom = caf::atom_constant<caf::atom("child")>;
+using publish_atom = caf::atom_constant<caf::atom("publish")>;
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using unsubscribe_atom = caf::atom_constant<caf::atom("unsub")>;
+using forget_atom = caf::atom_constant<caf::atom("forget")>;
 
 /// Queue and capacity figures of the admission actor.
 struct admission_stats {
@@ -117,6 +129,29 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_result& x) {
   return f(caf::meta::type_name("stage_result"), x.exit_code, x.signal,
            x.timed_out, x.cancelled, x.duration_ms, x.outputs, x.error);
+}
+
+/// What the progress hub can replay to a new subscriber of one job.
+struct hub_replay {
+  bool known = false;               ///< the hub has seen events of this job
+  int64_t oldest = 0;               ///< lowest seq in the ring, 0 when empty
+  std::vector<job_event> events;    ///< ring events with seq > since, in order
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hub_replay& x) {
+  return f(caf::meta::type_name("hub_replay"), x.known, x.oldest, x.events);
+}
+
+/// Figures of the progress hub for /metrics.
+struct hub_stats {
+  int64_t jobs = 0;         ///< jobs with a ring or subscribers
+  int64_t subscribers = 0;  ///< per-job plus global subscriptions
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hub_stats& x) {
+  return f(caf::meta::type_name("hub_stats"), x.jobs, x.subscribers);
 }
 
 /// Registers every payload type under a fixed name (needed for remoting).

@@ -19,6 +19,9 @@ enum class api_kind : uint8_t {
   list,        ///< GET /jobs
   health,      ///< GET /health
   cancel,      ///< DELETE /jobs/{id}
+  ws_job,      ///< GET /ws/jobs/{id} (upgrade): does the job exist?
+  ws_jobs,     ///< GET /ws/jobs (upgrade)
+  metrics,     ///< GET /metrics
 };
 
 /// Name of an endpoint kind, for logs ("submit", "status", ...).
@@ -31,6 +34,10 @@ struct api_call {
   std::string url;            ///< submit: the competition URL, trimmed
   std::string status_filter;  ///< list: empty = all
   int32_t limit = 100;        ///< list: 1..1000
+  int64_t since = 0;          ///< ws_job: replay events with seq > since
+  int64_t http_in_flight = 0; ///< metrics: the server's counters when routed
+  int64_t http_sessions = 0;  ///< metrics
+  int64_t ws_sessions = 0;    ///< metrics
 };
 
 } // namespace kagent::http

@@ -13,6 +13,7 @@ struct backends {
   caf::actor admission;   ///< submit, stats
   caf::actor supervisor;  ///< live jobs: get, cancel
   caf::actor db_reader;   ///< stored jobs, events, files, lists, ping
+  caf::actor hub;         ///< progress hub: live event streams
 };
 
 /// Node facts the responses carry.

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "http/json_views.hpp"
+#include "http/ws_frames.hpp"
 
 namespace kagent::http {
 
@@ -152,6 +153,38 @@ void health(const bridge_env& env, reply_fn done) {
           [finish](caf::error&) { finish(); });
 }
 
+// Asks admission and the hub at once; answers when both have.
+void metrics(const bridge_env& env, const api_call& c, reply_fn done) {
+  struct parts {
+    metrics_view view;
+    int pending = 2;
+  };
+  auto p = std::make_shared<parts>();
+  p->view.http_in_flight = c.http_in_flight;
+  p->view.http_sessions = c.http_sessions;
+  p->view.ws_sessions = c.ws_sessions;
+  auto finish = [p, done] {
+    if (--p->pending == 0)
+      done(make_response(200, metrics_text(p->view), "text/plain; version=0.0.4"));
+  };
+  env.self->request(env.b.admission, env.timeout, stats_atom::value)
+    .then([p, finish](admission_stats& s) {
+            p->view.admission_ok = true;
+            p->view.admission = s;
+            finish();
+          },
+          [finish](caf::error&) { finish(); });
+  if (!env.b.hub)
+    return finish();
+  env.self->request(env.b.hub, env.timeout, stats_atom::value)
+    .then([p, finish](hub_stats& s) {
+            p->view.hub_ok = true;
+            p->view.hub = s;
+            finish();
+          },
+          [finish](caf::error&) { finish(); });
+}
+
 caf::behavior bridge(caf::event_based_actor* self, backends b, server_info info,
                      std::chrono::milliseconds timeout) {
   bridge_env env{self, std::move(b), std::move(info), timeout};
@@ -169,6 +202,13 @@ caf::behavior bridge(caf::event_based_actor* self, backends b, server_info info,
         case api_kind::list: return list(env, c, done);
         case api_kind::health: return health(env, done);
         case api_kind::cancel: return cancel(env, c, done);
+        case api_kind::ws_job:
+          // The session upgrades on a 200; the body is not sent.
+          return with_job(env, c.job_id,
+                          [done](job_record& job) { done(json_response(200, status_json(job))); },
+                          done);
+        case api_kind::ws_jobs: return done(json_response(200, "{}"));
+        case api_kind::metrics: return metrics(env, c, done);
       }
       done(error_response(500, "unknown call"));
     },

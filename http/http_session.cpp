@@ -6,11 +6,13 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <caf/send.hpp>
 
 #include "core/log.hpp"
 #include "http/bridge.hpp"
+#include "http/ws_session.hpp"
 
 namespace kagent::http {
 
@@ -93,6 +95,18 @@ void http_session::handle(request&& req) {
   }
   if (routed.immediate)
     return push({std::move(routed.immediate), req.version(), keep_alive, false});
+  auto& call = routed.call;
+  bool ws = call.kind == api_kind::ws_job || call.kind == api_kind::ws_jobs;
+  if (ws && !boost::beast::websocket::is_upgrade(req)) {
+    auto res = error_response(426, "This endpoint speaks WebSocket only");
+    res.set(bhttp::field::upgrade, "websocket");
+    return push({std::move(res), req.version(), keep_alive, false});
+  }
+  if (call.kind == api_kind::metrics) {
+    call.http_in_flight = static_cast<int64_t>(ctx_->in_flight.load());
+    call.http_sessions = static_cast<int64_t>(ctx_->sessions.load());
+    call.ws_sessions = static_cast<int64_t>(ctx_->ws_sessions.load());
+  }
   if (ctx_->in_flight.fetch_add(1) >= ctx_->max_in_flight) {
     --ctx_->in_flight;
     auto busy = error_response(503, "Server busy: too many requests in flight");
@@ -100,7 +114,13 @@ void http_session::handle(request&& req) {
     return push({std::move(busy), req.version(), keep_alive, false});
   }
   auto seq = front_seq_ + queue_.size();
-  queue_.push_back({std::nullopt, req.version(), keep_alive, true});
+  queue_.push_back({std::nullopt, req.version(), keep_alive, true, ws});
+  if (ws) {
+    // Nothing is read after an upgrade request: the socket may change hands.
+    closing_ = true;
+    ws_args_ = {call.job_id, call.since, ctx_->hub, ctx_->db_reader};
+    upgrade_req_ = std::move(req);
+  }
   dispatch(seq, std::move(routed.call));
 }
 
@@ -130,8 +150,10 @@ void http_session::push(slot&& s) {
 void http_session::do_write() {
   if (writing_ || closed_ || queue_.empty() || !queue_.front().res)
     return;
-  writing_ = true;
   auto& s = queue_.front();
+  if (s.upgrade && s.res->result_int() == 200)
+    return upgrade();
+  writing_ = true;
   s.res->version(s.version);
   s.res->keep_alive(s.keep_alive && !ctx_->stopping);
   stream_.expires_after(ctx_->timeout);
@@ -164,6 +186,17 @@ void http_session::on_write(beast::error_code ec, size_t) {
   do_write();
   do_read();
   maybe_close();
+}
+
+void http_session::upgrade() {
+  // The upgrade is the last request read, so the queue holds only it.
+  for (auto& s : queue_)
+    if (s.counted)
+      --ctx_->in_flight;
+  queue_.clear();
+  closed_ = true;
+  std::make_shared<ws_session>(std::move(stream_), ctx_)
+    ->run(std::move(*upgrade_req_), std::move(ws_args_));
 }
 
 void http_session::maybe_close() {

@@ -16,6 +16,7 @@
 
 #include "http/response.hpp"
 #include "http/session_context.hpp"
+#include "http/ws_feed.hpp"
 
 namespace kagent::http {
 
@@ -40,6 +41,7 @@ private:
     unsigned version = 11;
     bool keep_alive = true;
     bool counted = false;         // holds one unit of ctx_->in_flight
+    bool upgrade = false;         // a WebSocket upgrade: a 200 hands the socket over
   };
 
   void do_read();
@@ -52,6 +54,7 @@ private:
   void on_write(boost::beast::error_code ec, size_t bytes);
   void maybe_close();
   void do_close();
+  void upgrade();
 
   boost::beast::tcp_stream stream_;
   boost::beast::tcp_stream::executor_type strand_;  // copy, for posting from CAF threads
@@ -60,6 +63,8 @@ private:
   std::shared_ptr<session_context> ctx_;
   std::deque<slot> queue_;  // responses in request order
   uint64_t front_seq_ = 0;  // sequence number of queue_.front()
+  std::optional<request> upgrade_req_;  // the pending WebSocket upgrade, if any
+  ws_feed_args ws_args_;                // what it streams once upgraded
   bool reading_ = false;
   bool writing_ = false;
   bool closing_ = false;    // read no more; close once queue_ is written

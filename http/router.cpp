@@ -8,6 +8,7 @@
 
 #include "core/job.hpp"
 #include "core/uuid.hpp"
+#include "http/dashboard.hpp"
 #include "http/url.hpp"
 
 namespace kagent::http {
@@ -157,6 +158,22 @@ route_result route_list(const target& t) {
   return call(std::move(c));
 }
 
+// GET /ws/jobs/{id}?since=<seq>: since is a non-negative integer.
+route_result route_ws_job(const std::string& id, const target& t) {
+  auto r = job_call(api_kind::ws_job, id);
+  if (r.immediate || !t.query_ok)
+    return t.query_ok ? r : reply(422, "Malformed query string");
+  if (auto i = t.query.find("since"); i != t.query.end()) {
+    auto& s = i->second;
+    bool digits = !s.empty() && s.size() <= 18
+                  && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (!digits)
+      return reply(422, "since must be a non-negative integer");
+    r.call.since = std::stoll(s);
+  }
+  return r;
+}
+
 route_result simple(api_kind kind) {
   api_call c;
   c.kind = kind;
@@ -190,6 +207,15 @@ route_result route(const request& req, const router_limits& limits) {
       return reply(422, "Malformed query string");
     return route_list(t);
   }
+  if (n == 0)
+    return get ? reply(make_response(200, dashboard_html(), "text/html; charset=utf-8"))
+               : method_not_allowed("GET");
+  if (n == 1 && s[0] == "metrics")
+    return get ? simple(api_kind::metrics) : method_not_allowed("GET");
+  if (n == 2 && s[0] == "ws" && s[1] == "jobs")
+    return get ? simple(api_kind::ws_jobs) : method_not_allowed("GET");
+  if (n == 3 && s[0] == "ws" && s[1] == "jobs")
+    return get ? route_ws_job(s[2], t) : method_not_allowed("GET");
   if (n == 1 && s[0] == "health")
     return get ? simple(api_kind::health) : method_not_allowed("GET");
   if (n == 2 && s[0] == "jobs")
@@ -218,6 +244,9 @@ const char* to_string(api_kind x) {
     case api_kind::list: return "list";
     case api_kind::health: return "health";
     case api_kind::cancel: return "cancel";
+    case api_kind::ws_job: return "ws_job";
+    case api_kind::ws_jobs: return "ws_jobs";
+    case api_kind::metrics: return "metrics";
   }
   return "unknown";
 }

@@ -15,6 +15,7 @@
 #include "core/log.hpp"
 #include "http/bridge.hpp"
 #include "http/listener.hpp"
+#include "http/ws_session.hpp"
 
 namespace kagent::http {
 
@@ -35,6 +36,19 @@ struct server::impl {
   }
 };
 
+namespace {
+
+std::vector<std::shared_ptr<ws_session>> live_websockets(server::impl& p) {
+  std::vector<std::shared_ptr<ws_session>> out;
+  std::lock_guard<std::mutex> guard{p.ctx->ws_mutex};
+  for (auto& [key, weak] : p.ctx->ws)
+    if (auto ws = weak.lock())
+      out.push_back(std::move(ws));
+  return out;
+}
+
+} // namespace
+
 server::server(std::unique_ptr<impl> p) : impl_(std::move(p)) {
 }
 
@@ -46,6 +60,9 @@ server::start(caf::actor_system& sys, const http_options& opts, backends b, serv
   ctx->limits.max_body_bytes = opts.max_body_bytes;
   ctx->max_in_flight = std::max<size_t>(1, opts.max_in_flight);
   ctx->timeout = std::chrono::seconds{std::max(1, opts.request_timeout_s)};
+  ctx->sys = &sys;
+  ctx->hub = b.hub;
+  ctx->db_reader = b.db_reader;
   auto lst = listener::make(*p->ioc, opts.host, opts.port, ctx);
   if (!lst)
     return std::move(lst.error());
@@ -95,8 +112,14 @@ void server::stop(std::chrono::milliseconds drain) {
   auto deadline = std::chrono::steady_clock::now() + drain;
   while (p.ctx->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds{5});
-  log->info("http stopping in_flight={} sessions={}", p.ctx->in_flight.load(),
-            p.ctx->sessions.load());
+  log->info("http stopping in_flight={} sessions={} websockets={}", p.ctx->in_flight.load(),
+            p.ctx->sessions.load(), p.ctx->ws_sessions.load());
+  // WebSocket close frames (1001), then a short wait for the closing handshakes.
+  for (auto& ws : live_websockets(p))
+    ws->shutdown();
+  auto ws_deadline = std::chrono::steady_clock::now() + std::chrono::seconds{2};
+  while (p.ctx->ws_sessions.load() > 0 && std::chrono::steady_clock::now() < ws_deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});
   // Idle keep-alive sessions end here; pending handlers die with the io_context.
   p.work.reset();
   p.ioc->stop();
@@ -109,6 +132,13 @@ void server::stop(std::chrono::milliseconds drain) {
   caf::scoped_actor self{p.sys};
   self->send_exit(p.ctx->bridge, caf::exit_reason::user_shutdown);
   self->wait_for(p.ctx->bridge);
+  // Feeds hold their WebSocket sessions the same way.
+  for (auto& ws : live_websockets(p)) {
+    if (auto feed = ws->feed()) {
+      self->send_exit(feed, caf::exit_reason::user_shutdown);
+      self->wait_for(feed);
+    }
+  }
   // Now nothing else holds a session: destroying the io_context destroys the
   // pending handlers, and with them the last sessions and their sockets.
   p.lst.reset();

@@ -1,16 +1,22 @@
 // What every session of one server shares: the limits, the bridge, and the
-// counters the server drains on stop. Immutable after start except the atomics.
+// counters the server drains on stop. Immutable after start except the atomics
+// and the WebSocket registry (under its mutex).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include <caf/actor.hpp>
 
 #include "http/router.hpp"
 
 namespace kagent::http {
+
+class ws_session;
 
 /// Shared by the listener and every session of a server.
 struct session_context {
@@ -21,6 +27,12 @@ struct session_context {
   std::atomic<size_t> in_flight{0};    ///< calls sent to the bridge, response not yet written
   std::atomic<size_t> sessions{0};     ///< open connections
   std::atomic<bool> stopping{false};   ///< answer with Connection: close
+  caf::actor_system* sys = nullptr;    ///< spawns the feed of each WebSocket
+  caf::actor hub;                      ///< progress hub, for WebSocket feeds
+  caf::actor db_reader;                ///< replays what the hub no longer holds
+  std::atomic<size_t> ws_sessions{0};  ///< open WebSocket connections
+  std::mutex ws_mutex;                 ///< guards ws
+  std::map<const void*, std::weak_ptr<ws_session>> ws;  ///< open WebSockets, for stop
 };
 
 } // namespace kagent::http
