@@ -136,11 +136,13 @@ struct hub_replay {
   bool known = false;               ///< the hub has seen events of this job
   int64_t oldest = 0;               ///< lowest seq in the ring, 0 when empty
   std::vector<job_event> events;    ///< ring events with seq > since, in order
+  std::string final_status;         ///< the job's terminal status once it ended
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, hub_replay& x) {
-  return f(caf::meta::type_name("hub_replay"), x.known, x.oldest, x.events);
+  return f(caf::meta::type_name("hub_replay"), x.known, x.oldest, x.events,
+           x.final_status);
 }
 
 /// Figures of the progress hub for /metrics.

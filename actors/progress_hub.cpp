@@ -120,6 +120,8 @@ caf::behavior progress_hub(hub_ptr self, progress_hub_options opts) {
       r.known = js.known;
       r.oldest = js.ring.empty() ? 0 : js.ring.front().seq;
       r.events = replay_from(js.ring, since);
+      if (js.ended)
+        r.final_status = js.last->status;
       return r;
     },
     [=](subscribe_atom, caf::actor& sub) {

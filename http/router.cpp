@@ -207,7 +207,7 @@ route_result route(const request& req, const router_limits& limits) {
       return reply(422, "Malformed query string");
     return route_list(t);
   }
-  if (n == 0)
+  if (n == 0 || (n == 1 && s[0].empty()))
     return get ? reply(make_response(200, dashboard_html(), "text/html; charset=utf-8"))
                : method_not_allowed("GET");
   if (n == 1 && s[0] == "metrics")

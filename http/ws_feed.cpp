@@ -23,6 +23,7 @@ struct feed_state {
   bool replaying = true;                ///< live events wait in `buffered`
   std::vector<job_event> buffered;
   bool ended = false;
+  std::string final_status;             ///< from the hub: the job had ended
   static inline const char* name = "ws_feed";
 };
 
@@ -33,7 +34,7 @@ void end_stream(feed_ptr self, const std::string& status) {
   if (st.ended)
     return;
   st.ended = true;
-  st.sink.send(end_frame(st.args.job_id, status), 0);
+  st.sink.send(end_frame(st.args.job_id, status), 0, st.replaying);
   st.sink.close(1000, "");
   self->send(st.args.hub, unsubscribe_atom::value, caf::actor{self});
   self->quit();
@@ -44,17 +45,22 @@ void deliver(feed_ptr self, std::vector<job_event> evs) {
   if (st.ended)
     return;
   for (auto& ev : st.cursor.take(std::move(evs))) {
-    st.sink.send(event_frame(ev), ev.seq);
+    st.sink.send(event_frame(ev), ev.seq, st.replaying);
     if (auto status = terminal_status_of(ev); !status.empty())
       return end_stream(self, status);
   }
 }
 
+// Replay is complete: buffered live events go out, and a job that had ended
+// before the subscription ends its stream here (its status event may lie
+// at or before since).
 void go_live(feed_ptr self) {
   auto& st = self->state;
-  st.replaying = false;
   deliver(self, std::move(st.buffered));
   st.buffered.clear();
+  st.replaying = false;
+  if (!st.final_status.empty() && !st.cursor.has_gap())
+    end_stream(self, st.final_status);
 }
 
 // Reads events after the cursor from the database. A job the hub does not
@@ -104,6 +110,7 @@ caf::behavior job_feed(feed_ptr self) {
                 caf::actor{self})
     .then([=](hub_replay& r) {
       auto since = self->state.cursor.last();
+      self->state.final_status = r.final_status;
       bool db = needs_database(since, r.known, r.oldest);
       if (db) {
         // Keep the ring's events until the database has filled what precedes them.
@@ -134,14 +141,14 @@ caf::behavior jobs_feed(feed_ptr self) {
     .then(
       [=](std::vector<job_record>& live) {
         for (auto& rec : live)
-          self->state.sink.send(job_frame(rec), 0);
+          self->state.sink.send(job_frame(rec), 0, true);
       },
       [=](caf::error& err) {
         self->state.sink.close(1011, "progress hub unavailable");
         self->quit(err);
       });
   return {
-    [=](publish_atom, const job_record& rec) { self->state.sink.send(job_frame(rec), 0); },
+    [=](publish_atom, const job_record& rec) { self->state.sink.send(job_frame(rec), 0, false); },
   };
 }
 

@@ -17,7 +17,9 @@ namespace kagent::http {
 
 /// Where a feed's frames go; both functions must be cheap and never block.
 struct ws_sink {
-  std::function<void(std::string frame, int64_t seq)> send;  ///< seq 0: not an event
+  /// A frame; seq 0: not an event. Replay frames (history the client asked
+  /// for, bounded by the job's length) do not count against the send queue.
+  std::function<void(std::string frame, int64_t seq, bool replay)> send;
   std::function<void(uint16_t code, std::string reason)> close;  ///< after queued frames
 };
 

@@ -65,9 +65,9 @@ void ws_session::on_accept(beast::error_code ec, ws_feed_args args) {
   // Runs on CAF threads: only posts to the strand.
   auto self = shared_from_this();
   ws_sink sink{
-    [self](std::string text, int64_t seq) {
-      net::post(self->strand_, [self, text = std::move(text), seq]() mutable {
-        self->enqueue(std::move(text), seq);
+    [self](std::string text, int64_t seq, bool replay) {
+      net::post(self->strand_, [self, text = std::move(text), seq, replay]() mutable {
+        self->enqueue(std::move(text), seq, replay);
       });
     },
     [self](uint16_t code, std::string reason) {
@@ -94,23 +94,24 @@ void ws_session::on_read(beast::error_code ec, size_t) {
   do_read();
 }
 
-void ws_session::enqueue(std::string text, int64_t seq) {
+void ws_session::enqueue(std::string text, int64_t seq, bool replay) {
   if (closed_ || closing_ || close_pending_)
     return;
-  if (queue_.size() >= max_queued_frames || queued_bytes_ + text.size() > max_queued_bytes) {
+  if (!replay
+      && (queued_live_ >= max_queued_frames || queued_bytes_ + text.size() > max_queued_bytes)) {
     // Keep only a frame being written; the client resumes from what it got.
-    while (queue_.size() > (writing_ ? 1 : 0)) {
-      queued_bytes_ -= queue_.back().text.size();
-      queue_.pop_back();
-    }
+    drop_unwritten();
     get_logger("http")->warn("ws slow consumer closed last_seq={}", last_seq_written_);
     close_code_ = slow_consumer_code;
     close_pending_ = true;
     stop_feed();
     return do_write();
   }
-  queued_bytes_ += text.size();
-  queue_.push_back({std::move(text), seq});
+  if (!replay) {
+    queued_bytes_ += text.size();
+    ++queued_live_;
+  }
+  queue_.push_back({std::move(text), seq, replay});
   do_write();
 }
 
@@ -137,8 +138,7 @@ void ws_session::on_write(beast::error_code ec, size_t) {
   }
   if (queue_.front().seq > 0)
     last_seq_written_ = queue_.front().seq;
-  queued_bytes_ -= queue_.front().text.size();
-  queue_.pop_front();
+  pop(queue_.begin());
   do_write();
 }
 
@@ -166,21 +166,34 @@ void ws_session::on_close(beast::error_code) {
   stop_feed();
 }
 
+
 void ws_session::shutdown() {
   net::post(strand_, [self = shared_from_this()] {
     // Frames not yet written are dropped: the client resumes with since.
-    while (self->queue_.size() > (self->writing_ ? 1 : 0)) {
-      self->queued_bytes_ -= self->queue_.back().text.size();
-      self->queue_.pop_back();
-    }
+    self->drop_unwritten();
     self->close_after_queue(1001, "server shutting down");
     self->stop_feed();
   });
 }
 
+void ws_session::pop(std::deque<frame>::iterator i) {
+  if (!i->replay) {
+    queued_bytes_ -= i->text.size();
+    --queued_live_;
+  }
+  queue_.erase(i);
+}
+
+void ws_session::drop_unwritten() {
+  while (queue_.size() > (writing_ ? 1 : 0))
+    pop(std::prev(queue_.end()));
+}
+
 void ws_session::stop_feed() {
+  // Dropping the handle also breaks the cycle session -> feed -> sink -> session.
   if (feed_)
     caf::anon_send_exit(feed_, caf::exit_reason::user_shutdown);
+  feed_ = nullptr;
 }
 
 } // namespace kagent::http

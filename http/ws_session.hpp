@@ -55,25 +55,29 @@ private:
   struct frame {
     std::string text;
     int64_t seq = 0;
+    bool replay = false;  // not counted against the bound
   };
 
   void on_accept(boost::beast::error_code ec, ws_feed_args args);
   void do_read();
   void on_read(boost::beast::error_code ec, size_t bytes);
-  void enqueue(std::string text, int64_t seq);
+  void enqueue(std::string text, int64_t seq, bool replay);
   void do_write();
   void on_write(boost::beast::error_code ec, size_t bytes);
   void close_after_queue(uint16_t code, std::string reason);
   void do_close();
   void on_close(boost::beast::error_code ec);
   void stop_feed();
+  void pop(std::deque<frame>::iterator i);
+  void drop_unwritten();
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::beast::tcp_stream::executor_type strand_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<session_context> ctx_;
   std::deque<frame> queue_;
-  size_t queued_bytes_ = 0;
+  size_t queued_bytes_ = 0;       // of live frames
+  size_t queued_live_ = 0;        // live frames in queue_
   int64_t last_seq_written_ = 0;  // resume point named in a 4000 close
   caf::actor feed_;
   bool writing_ = false;
