@@ -180,13 +180,38 @@ CAF_TEST(ids that are not UUIDs get 404 without a call) {
 }
 
 CAF_TEST(unknown paths and path traversal get 404 Not Found) {
-  for (std::string bad : std::vector<std::string>{"/", "/nope", "/status/../health", "/status/a/b", "/result/x",
+  for (std::string bad : std::vector<std::string>{"/nope", "/status/../health", "/status/a/b", "/result/x",
                           "/result/" + std::string{id} + "/etc%2Fpasswd",
                           "/status/%zz", "*"}) {
     auto r = go(make(bhttp::verb::get, bad));
     CAF_CHECK_EQUAL(status_of(r), 404u);
     CAF_CHECK_EQUAL(body_of(r), R"({"detail":"Not Found"})");
   }
+}
+
+CAF_TEST(GET slash serves the dashboard page) {
+  auto r = go(make(bhttp::verb::get, "/"));
+  CAF_REQUIRE(r.immediate);
+  CAF_CHECK_EQUAL(r.immediate->result_int(), 200u);
+  CAF_CHECK_EQUAL(std::string{r.immediate->at(bhttp::field::content_type)},
+                  "text/html; charset=utf-8");
+  CAF_CHECK(!r.immediate->body().empty());
+}
+
+CAF_TEST(WebSocket paths take a UUID and a non-negative since) {
+  auto r = go(make(bhttp::verb::get, "/ws/jobs/" + std::string{id} + "?since=42"));
+  CAF_REQUIRE(!r.immediate);
+  CAF_CHECK(r.call.kind == api_kind::ws_job);
+  CAF_CHECK_EQUAL(r.call.since, 42);
+  CAF_CHECK_EQUAL(status_of(go(make(bhttp::verb::get, "/ws/jobs/nope"))), 404u);
+  CAF_CHECK_EQUAL(status_of(go(make(bhttp::verb::get, "/ws/jobs/" + std::string{id} + "?since=-1"))),
+                  422u);
+  r = go(make(bhttp::verb::get, "/ws/jobs"));
+  CAF_REQUIRE(!r.immediate);
+  CAF_CHECK(r.call.kind == api_kind::ws_jobs);
+  r = go(make(bhttp::verb::get, "/metrics"));
+  CAF_REQUIRE(!r.immediate);
+  CAF_CHECK(r.call.kind == api_kind::metrics);
 }
 
 CAF_TEST(GET jobs defaults to all statuses and 100 jobs) {
