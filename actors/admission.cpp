@@ -22,8 +22,17 @@ bool can_start(const admission_counts& c, const admission_options& opts) {
   return c.queued > 0 && c.running < opts.max_running;
 }
 
+std::string check_time_budget(int time_budget_s, const admission_options& opts) {
+  if (time_budget_s == 0 || (time_budget_s >= min_time_budget_s
+                             && time_budget_s <= opts.max_time_budget_s))
+    return {};
+  return "time_budget_seconds must be between " + std::to_string(min_time_budget_s) + " and "
+         + std::to_string(opts.max_time_budget_s) + " (the server's stage timeout allows no more)"
+         + ", got " + std::to_string(time_budget_s);
+}
+
 job_record make_job(const std::string& url, const std::string& slug,
-                    const std::string& owner) {
+                    const std::string& owner, int time_budget_s) {
   job_record rec;
   rec.id = new_uuid();
   rec.owner = owner;
@@ -33,6 +42,7 @@ job_record make_job(const std::string& url, const std::string& slug,
   rec.created_at = now_ms();
   job_metadata meta;
   meta.competition = slug;
+  meta.time_budget_s = time_budget_s;
   meta.message = "Queued";
   rec.metadata = render_metadata(meta);
   return rec;
@@ -76,21 +86,23 @@ caf::behavior admission(admission_ptr self, admission_options opts,
   self->state.supervisor = std::move(supervisor);
   auto log = get_logger("actors");
   return {
-    [=](submit_atom, const std::string& url, const std::string& owner)
-      -> caf::result<job_record> {
+    [=](submit_atom, const std::string& url, const std::string& owner,
+        int32_t time_budget_s) -> caf::result<job_record> {
       auto& st = self->state;
       if (st.draining)
         return make_error(errc::shutting_down, "server is shutting down");
       auto slug = parse_competition_url(url);
       if (!slug)
         return slug.error();
+      if (auto bad = check_time_budget(time_budget_s, st.opts); !bad.empty())
+        return make_error(errc::invalid_input, bad);
       if (!can_accept(st.counts, st.opts)) {
         ++st.rejected;
         return make_error(errc::queue_full,
                           "queue is full (" + std::to_string(st.opts.max_queued)
                             + " jobs waiting); retry later");
       }
-      auto rec = make_job(url, *slug, owner);
+      auto rec = make_job(url, *slug, owner, time_budget_s);
       ++st.counts.pending;
       auto rp = self->make_response_promise<job_record>();
       // The 201 waits for this commit: a job exists once its row does.

@@ -26,9 +26,15 @@ bool can_accept(const admission_counts& c, const admission_options& opts);
 /// True when a queued job may start now.
 bool can_start(const admission_counts& c, const admission_options& opts);
 
+/// Smallest per-job model-search budget a client may ask for, seconds.
+constexpr int min_time_budget_s = 10;
+
+/// Why a requested per-job budget is refused, or "" (0 = the server's default).
+std::string check_time_budget(int time_budget_s, const admission_options& opts);
+
 /// A fresh job row for an accepted URL and slug.
 job_record make_job(const std::string& url, const std::string& slug,
-                    const std::string& owner);
+                    const std::string& owner, int time_budget_s = 0);
 
 /// Spawns the admission actor. It sends (start_atom, resumable_job) to
 /// `supervisor` and expects (job_done_atom, job_id) back.

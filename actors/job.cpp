@@ -215,7 +215,7 @@ void on_step_result(job_ptr self, stage_result& r) {
   st.step_running = false;
   if (st.cancel_requested)
     r.cancelled = true;
-  auto steps = steps_for(st.stage, st.deps.pipeline);
+  auto steps = steps_for(st.stage, st.deps.pipeline, st.meta.time_budget_s);
   auto missing = missing_outputs(steps[st.step], r);
   if (r.exit_code != 0 || r.timed_out || r.cancelled || !missing.empty())
     return stage_failed(self, r, missing);
@@ -228,7 +228,7 @@ void on_step_result(job_ptr self, stage_result& r) {
 
 void run_step(job_ptr self) {
   auto& st = self->state;
-  auto steps = steps_for(st.stage, st.deps.pipeline);
+  auto steps = steps_for(st.stage, st.deps.pipeline, st.meta.time_budget_s);
   stage_request req;
   req.job_id = st.rec.id;
   req.stage = st.stage;

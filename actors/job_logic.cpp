@@ -11,8 +11,9 @@ std::string first_pending_stage(const checkpoints& done) {
   return {};
 }
 
-std::vector<stage_step> steps_for(const std::string& stage, const pipeline_options& opts) {
-  auto budget = std::to_string(opts.time_budget_s);
+std::vector<stage_step> steps_for(const std::string& stage, const pipeline_options& opts,
+                                  int job_budget_s) {
+  auto budget = std::to_string(job_budget_s > 0 ? job_budget_s : opts.time_budget_s);
   if (stage == "analyze")
     return {{{"{stage_bin}", "analyze", "--competition", "{competition}", "--job", "{job}"},
              {"profile.json"}}};

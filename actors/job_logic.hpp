@@ -23,7 +23,9 @@ struct stage_step {
 std::string first_pending_stage(const checkpoints& done);
 
 /// What `stage` runs, in order (train = solution.py, then validate).
-std::vector<stage_step> steps_for(const std::string& stage, const pipeline_options& opts);
+/// `job_budget_s` is the job's own model-search budget; 0 = the server's.
+std::vector<stage_step> steps_for(const std::string& stage, const pipeline_options& opts,
+                                  int job_budget_s = 0);
 
 /// Outputs of `stage` that are committed as its checkpoint (small files;
 /// the submission itself is stored as an artifact).

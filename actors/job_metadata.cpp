@@ -28,6 +28,7 @@ job_metadata parse_metadata(const std::string& json) {
   m.competition = string_of(doc, "competition");
   if (auto s = string_of(doc, "source"); !s.empty())
     m.source = s;
+  m.time_budget_s = static_cast<int>(number_of(doc, "time_budget_seconds", 0));
   m.stage = string_of(doc, "stage");
   m.attempt = static_cast<int>(number_of(doc, "attempt", 0));
   m.progress = number_of(doc, "progress", 0);
@@ -52,6 +53,10 @@ std::string render_metadata(const job_metadata& m) {
   w.StartObject();
   str("competition", m.competition);
   str("source", m.source);
+  if (m.time_budget_s > 0) {
+    w.Key("time_budget_seconds");
+    w.Int(m.time_budget_s);
+  }
   if (!m.stage.empty()) {
     str("stage", m.stage);
     w.Key("attempt");

@@ -10,6 +10,7 @@ namespace kagent {
 struct job_metadata {
   std::string competition;
   std::string source = "api";
+  int time_budget_s = 0;      ///< the job's model-search budget; 0 = server default
   std::string stage;
   int attempt = 0;
   double progress = 0;        ///< whole job, 0..1

@@ -1,6 +1,7 @@
 // Atoms and payloads of every actor protocol in kagentd. Who sends what:
 //
-// admission        (submit_atom, url, owner)               -> job_record | error
+// admission        (submit_atom, url, owner, time_budget_s) -> job_record | error
+//                    (time_budget_s 0 = the server's default)
 //                  (job_done_atom, job_id)                  from supervisor
 //                  (resume_atom, std::vector<resumable_job>) at start-up
 //                  (stats_atom)                             -> admission_stats

@@ -16,7 +16,7 @@ struct command_spec {
 
 const std::vector<command_spec>& specs() {
   static const std::vector<command_spec> xs = {
-      {command::submit, "submit", 1, {"follow"}},
+      {command::submit, "submit", 1, {"follow", "time-budget"}},
       {command::status, "status", 1, {"json"}},
       {command::logs, "logs", 1, {"follow"}},
       {command::result, "result", 1, {"output", "code"}},
@@ -35,7 +35,8 @@ const command_spec* find_spec(command cmd) {
 
 // Options that take a value (`--name=V` or `--name V`), whatever the command.
 bool takes_value(const std::string& name) {
-  return name == "server" || name == "output" || name == "status" || name == "limit";
+  return name == "server" || name == "output" || name == "status" || name == "limit"
+         || name == "time-budget";
 }
 
 std::string long_name_of(char c) {
@@ -76,7 +77,7 @@ std::string check_server(std::string url, std::string& error) {
   return url;
 }
 
-bool parse_limit(const std::string& s, int& out) {
+bool parse_positive(const std::string& s, int& out) {
   if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), ::isdigit))
     return false;
   out = std::atoi(s.c_str());
@@ -195,8 +196,14 @@ parse_outcome parse_args(const std::vector<std::string>& args, const std::string
       }
       o.status_filter = r.value;
     } else if (r.name == "limit") {
-      if (!parse_limit(r.value, o.limit)) {
+      if (!parse_positive(r.value, o.limit)) {
         out.error = usage_error(o.cmd, "--limit needs a positive number, not '" + r.value + "'");
+        return out;
+      }
+    } else if (r.name == "time-budget") {
+      if (!parse_positive(r.value, o.time_budget_s)) {
+        out.error = usage_error(o.cmd, "--time-budget needs a positive number of seconds, not '"
+                                           + r.value + "'");
         return out;
       }
     }

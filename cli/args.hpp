@@ -22,6 +22,7 @@ struct options {
   std::string output;        ///< result: file, "-" for stdout; empty = default name
   std::string status_filter; ///< jobs --status
   int limit = 0;             ///< jobs --limit; 0 = the server's default
+  int time_budget_s = 0;     ///< submit --time-budget; 0 = the server's default
 };
 
 /// Either options or a usage error (message for stderr, exit 2).

@@ -57,6 +57,10 @@ int submit(const options& o, console& c, http_client& http) {
   w.StartObject();
   w.Key("kaggle_url");
   w.String(o.target.c_str(), static_cast<rapidjson::SizeType>(o.target.size()));
+  if (o.time_budget_s > 0) {
+    w.Key("time_budget_seconds");
+    w.Int(o.time_budget_s);
+  }
   w.EndObject();
   auto r = http.post_json("/run", buf.GetString());
   if (r.error.empty() && (r.status == 400 || r.status == 422)) {

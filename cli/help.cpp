@@ -10,7 +10,8 @@ const char* overview = R"(Usage: kagent [--server=URL] <command> [options]
 Turns Kaggle competition URLs into submissions on a kagentd server.
 
 Commands:
-  submit URL [--follow]          submit a competition; print the job id
+  submit URL [--follow] [--time-budget=S]
+                                 submit a competition; print the job id
   status ID [--json]             a job's status, progress, model and score
   logs ID [--follow]             a job's logs; --follow streams them live
   result ID [-o FILE] [--code]   download submission.csv (or solution.py)
@@ -28,12 +29,15 @@ not done; 2 usage error; 3 server unreachable or unexpected HTTP error;
 4 job not found.
 )";
 
-const char* submit_help = R"(Usage: kagent [--server=URL] submit URL [--follow]
+const char* submit_help =
+    R"(Usage: kagent [--server=URL] submit URL [--follow] [--time-budget=S]
 
 Submits https://www.kaggle.com/competitions/<slug> and prints the job id.
-  -f, --follow   then follow the job live: a progress bar per stage on a
-                 terminal, plain lines otherwise; exit 0 on success, 1 when
-                 the job fails, times out or is cancelled
+  -f, --follow         then follow the job live: a progress bar per stage on a
+                       terminal, plain lines otherwise; exit 0 on success, 1
+                       when the job fails, times out or is cancelled
+  --time-budget=S      seconds of model search for this job (default: the
+                       server's --time-budget)
 )";
 
 const char* status_help = R"(Usage: kagent [--server=URL] status ID [--json]

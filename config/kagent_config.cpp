@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <unistd.h>
+#include <algorithm>
 #include <climits>
 
 #include "core/error.hpp"
@@ -131,6 +132,12 @@ std::string kagent_config::finish(const std::string& argv0) {
     return "--sandbox must be bwrap or process, got '" + opts.sandbox.mode + "'";
   if (opts.admission.max_running == 0)
     return "--max-running must be at least 1";
+  // The train stage stops its search by 85 % of the budget; leave the rest of the
+  // stage timeout for the refit and validation.
+  opts.admission.max_time_budget_s = std::max(10, opts.pipeline.stage_timeout_s * 3 / 4);
+  if (opts.pipeline.time_budget_s < 1 || opts.pipeline.time_budget_s > opts.admission.max_time_budget_s)
+    return "--time-budget must be between 1 and " + std::to_string(opts.admission.max_time_budget_s)
+           + " (3/4 of --stage-timeout)";
   if (opts.pipeline.max_attempts < 1)
     return "--max-attempts must be at least 1";
   if (opts.http.threads == 0)

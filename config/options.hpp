@@ -23,6 +23,7 @@ struct admission_options {
   size_t max_queued = 1000;  ///< jobs waiting for a slot; beyond: 429
   size_t max_running = 2;    ///< jobs running at once (= launcher slots)
   int retry_after_s = 5;     ///< Retry-After sent with 429
+  int max_time_budget_s = 675; ///< largest per-job budget; set from the stage timeout
 };
 
 /// Where jobs run and how they are confined (actors/launcher).

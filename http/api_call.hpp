@@ -32,6 +32,7 @@ struct api_call {
   api_kind kind = api_kind::health;
   std::string job_id;         ///< status, submission, solution, logs, cancel
   std::string url;            ///< submit: the competition URL, trimmed
+  int32_t time_budget_s = 0;  ///< submit: the job's model-search budget; 0 = server's
   std::string status_filter;  ///< list: empty = all
   int32_t limit = 100;        ///< list: 1..1000
   int64_t since = 0;          ///< ws_job: replay events with seq > since

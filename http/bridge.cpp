@@ -50,7 +50,8 @@ void with_job(const bridge_env& env, const std::string& id, job_fn on_job, reply
 }
 
 void submit(const bridge_env& env, const api_call& c, reply_fn done) {
-  env.self->request(env.b.admission, env.timeout, submit_atom::value, c.url, std::string{})
+  env.self->request(env.b.admission, env.timeout, submit_atom::value, c.url, std::string{},
+                    c.time_budget_s)
     .then([done](job_record& job) { done(json_response(201, created_json(job))); },
           [env, done](caf::error& err) { done(env.fail("submit", err)); });
 }

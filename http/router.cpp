@@ -78,8 +78,9 @@ std::string quoted_name(const std::string& name) {
   return "'" + (name.size() > max_len ? name.substr(0, max_len) + "..." : name) + "'";
 }
 
-// The JSON body of POST /run: exactly {"kaggle_url": "<string>"}.
-route_result run_body_url(const std::string& body, std::string& url) {
+// The JSON body of POST /run: {"kaggle_url": "<string>"} and optionally
+// "time_budget_seconds": <positive integer> (admission checks the range).
+route_result run_body(const std::string& body, api_call& c) {
   rapidjson::Document doc;
   constexpr unsigned flags = rapidjson::kParseIterativeFlag
                              | rapidjson::kParseValidateEncodingFlag;
@@ -90,42 +91,47 @@ route_result run_body_url(const std::string& body, std::string& url) {
                         + std::to_string(doc.GetErrorOffset()) + ")");
   if (!doc.IsObject())
     return reply(422, "Request body must be a JSON object with the field kaggle_url");
-  const rapidjson::Value* value = nullptr;
+  const rapidjson::Value* url = nullptr;
+  const rapidjson::Value* budget = nullptr;
   for (auto& m : doc.GetObject()) {
     std::string name{m.name.GetString(), m.name.GetStringLength()};
-    if (name != "kaggle_url")
+    auto* slot = name == "kaggle_url" ? &url : name == "time_budget_seconds" ? &budget : nullptr;
+    if (slot == nullptr)
       return reply(422, "Unexpected field " + quoted_name(name)
-                          + "; the body must only contain kaggle_url");
-    if (value != nullptr)
-      return reply(422, "Field 'kaggle_url' is given more than once");
-    value = &m.value;
+                          + "; the body may only contain kaggle_url and time_budget_seconds");
+    if (*slot != nullptr)
+      return reply(422, "Field '" + name + "' is given more than once");
+    *slot = &m.value;
   }
-  if (value == nullptr)
+  if (url == nullptr)
     return reply(422, "Missing field 'kaggle_url'");
-  if (!value->IsString())
+  if (!url->IsString())
     return reply(422, "Field 'kaggle_url' must be a string");
-  url.assign(value->GetString(), value->GetStringLength());
+  c.url = trim(std::string{url->GetString(), url->GetStringLength()});
+  if (budget != nullptr) {
+    if (!budget->IsInt() || budget->GetInt() < 1)
+      return reply(422, "Field 'time_budget_seconds' must be a positive integer");
+    c.time_budget_s = budget->GetInt();
+  }
   return {};
 }
 
 route_result route_run(const request& req, const target& t) {
   auto query_url = t.query.find("url");
-  std::string url;
+  api_call c;
+  c.kind = api_kind::submit;
   if (!req.body().empty()) {
     if (!is_json_media_type(std::string{req[bhttp::field::content_type]}))
       return reply(415, "Content-Type must be application/json");
     if (query_url != t.query.end())
       return reply(422, "Give the URL either as a JSON body or as ?url=, not both");
-    if (auto bad = run_body_url(req.body(), url); bad.immediate)
+    if (auto bad = run_body(req.body(), c); bad.immediate)
       return bad;
   } else if (query_url != t.query.end()) {
-    url = query_url->second;
+    c.url = trim(query_url->second);
   } else {
     return reply(422, "Missing field 'kaggle_url' (JSON body) or query parameter 'url'");
   }
-  api_call c;
-  c.kind = api_kind::submit;
-  c.url = trim(url);
   return call(std::move(c));
 }
 

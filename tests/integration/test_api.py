@@ -138,6 +138,28 @@ def run_checks(c, srv):
     c.equal(srv.get("/jobs?limit=0").status, 422, "limit 0")
     c.equal(srv.get("/jobs?limit=abc").status, 422, "limit not a number")
 
+    # --- a job's own time budget reaches its plan stage; bad budgets are refused
+    r = srv.post_json("/run", {"kaggle_url": URL.format("quick"), "time_budget_seconds": 45})
+    c.equal(r.status, 201, "POST /run with time_budget_seconds")
+    budgeted = r.json()["job_id"]
+    st = srv.wait_done(budgeted)
+    c.equal(st["metadata"].get("time_budget_seconds"), 45, "status shows the job's budget")
+    plan = psql(f"SELECT convert_from(content, 'UTF8') FROM job_stage_files "
+                f"WHERE job_id = '{budgeted}' AND name = 'plan.json'")
+    c.check(plan and '"time_budget_seconds":45' in plan[0][0],
+            f"plan ran with the job's budget ({plan})")
+    plan = psql(f"SELECT convert_from(content, 'UTF8') FROM job_stage_files "
+                f"WHERE job_id = '{job}' AND name = 'plan.json'")
+    c.check(plan and '"time_budget_seconds":120' in plan[0][0],
+            f"plan ran with the server's budget by default ({plan})")
+    before = count_jobs()
+    r = srv.post_json("/run", {"kaggle_url": URL.format("quick"), "time_budget_seconds": 5})
+    c.equal(r.status, 400, "too small a budget is 400")
+    c.check(b"between 10 and" in r.body, "the 400 names the allowed range")
+    r = srv.post_json("/run", {"kaggle_url": URL.format("quick"), "time_budget_seconds": "60"})
+    c.equal(r.status, 422, "a budget that is not an integer is 422")
+    c.equal(count_jobs(), before, "refused budgets create no job")
+
     # --- a failing stage is retried, then the job fails with the reason ----
     broken = srv.submit("broken")
     st = srv.wait_done(broken)

@@ -2,6 +2,7 @@
 #include "caf/test/dsl.hpp"
 
 #include "actors/admission.hpp"
+#include "actors/job_metadata.hpp"
 #include "core/error.hpp"
 
 using namespace kagent;
@@ -48,10 +49,11 @@ struct fixture : test_coordinator_fixture<> {
   }
 
   // Submits from a helper actor and runs until its answer arrived.
-  outcome submit(caf::actor adm, const std::string& url) {
+  outcome submit(caf::actor adm, const std::string& url, int32_t time_budget_s = 0) {
     auto before = outcomes.size();
     sys.spawn([=](caf::event_based_actor* client) {
-      client->request(adm, caf::infinite, submit_atom::value, url, std::string{})
+      client->request(adm, caf::infinite, submit_atom::value, url, std::string{},
+                      time_budget_s)
         .then([=](job_record& rec) { outcomes.push_back({true, rec, errc::none}); },
               [=](caf::error& err) { outcomes.push_back({false, {}, code_of(err)}); });
     });
@@ -97,6 +99,25 @@ CAF_TEST(a finished job frees its slot for the next queued one) {
   run();
   CAF_REQUIRE_EQUAL(started.size(), 2u);
   CAF_CHECK_EQUAL(started[1], second.rec.id);
+}
+
+CAF_TEST(the job own time budget is kept in its metadata and checked against the maximum) {
+  auto adm = make_admission(5, 1); // max_time_budget_s defaults to 675
+  auto r = submit(adm, good_url, 45);
+  CAF_REQUIRE(r.ok);
+  CAF_CHECK_EQUAL(parse_metadata(r.rec.metadata).time_budget_s, 45);
+  CAF_REQUIRE_EQUAL(inserted.size(), 1u);
+  CAF_CHECK_EQUAL(parse_metadata(inserted[0].metadata).time_budget_s, 45);
+  CAF_CHECK_EQUAL(parse_metadata(submit(adm, good_url).rec.metadata).time_budget_s, 0);
+  for (int32_t bad : {5, 676}) {
+    r = submit(adm, good_url, bad);
+    CAF_CHECK(!r.ok);
+    CAF_CHECK(r.code == errc::invalid_input);
+  }
+  CAF_CHECK_EQUAL(inserted.size(), 2u);
+  admission_options opts;
+  CAF_CHECK(check_time_budget(700, opts).find("between 10 and 675") != std::string::npos);
+  CAF_CHECK_EQUAL(check_time_budget(0, opts), "");
 }
 
 CAF_TEST(a bad url is rejected without touching the database) {

@@ -1,6 +1,7 @@
 #define CAF_SUITE actors.job_logic
 #include "caf/test/dsl.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "actors/job_logic.hpp"
@@ -15,6 +16,22 @@ CAF_TEST(the first pending stage follows the committed ones) {
   done["generate"];
   done["train"];
   CAF_CHECK_EQUAL(first_pending_stage(done), "");
+}
+
+CAF_TEST(plan gets the budget of the job or else the server default) {
+  pipeline_options opts;
+  opts.time_budget_s = 120;
+  auto budget_arg = [](const std::vector<stage_step>& steps) {
+    auto& argv = steps.at(0).argv;
+    auto i = std::find(argv.begin(), argv.end(), "--time-budget");
+    return i != argv.end() && i + 1 != argv.end() ? *(i + 1) : std::string{};
+  };
+  CAF_CHECK_EQUAL(budget_arg(steps_for("plan", opts)), "120");
+  CAF_CHECK_EQUAL(budget_arg(steps_for("plan", opts, 45)), "45");
+  job_metadata m;
+  m.time_budget_s = 45;
+  CAF_CHECK_EQUAL(parse_metadata(render_metadata(m)).time_budget_s, 45);
+  CAF_CHECK(render_metadata(job_metadata{}).find("time_budget") == std::string::npos);
 }
 
 CAF_TEST(retries back off exponentially) {

@@ -49,7 +49,7 @@ struct fixture : test_coordinator_fixture<> {
     pipeline_options opts;
     opts.data_dir = root + "/data";
     opts.competitions = {root + "/mirror"};
-    sup = spawn_job_supervisor(sys, {{launcher}, db, db, opts, "node-a", 3});
+    sup = spawn_job_supervisor(sys, {{launcher}, db, db, opts, "node-a", 3, caf::actor{}});
     sched.run();
   }
 

@@ -96,7 +96,7 @@ struct fixture : test_coordinator_fixture<> {
     opts.competitions = {root + "/mirror"};
     opts.max_attempts = max_attempts;
     opts.retry_backoff_ms = 1000;
-    auto a = spawn_job(sys, job, {launcher, db, sup, opts, "node-a"});
+    auto a = spawn_job(sys, job, {launcher, db, sup, opts, "node-a", caf::actor{}});
     sched.run();  // messages only: timers fire when a test advances the clock
     return a;
   }
@@ -212,7 +212,7 @@ CAF_TEST(a job for an unknown competition fails fast naming the mirrors) {
   pipeline_options opts;
   opts.data_dir = root + "/data";
   opts.competitions = {root + "/mirror"};
-  spawn_job(sys, job, {launcher, db, sup, opts, "node-a"});
+  spawn_job(sys, job, {launcher, db, sup, opts, "node-a", caf::actor{}});
   sched.run();
   CAF_CHECK(runs.empty());
   CAF_REQUIRE_EQUAL(done_statuses.size(), 1u);

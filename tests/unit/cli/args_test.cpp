@@ -27,6 +27,15 @@ CAF_TEST(submit takes a url and an optional follow) {
   CAF_CHECK(parse({"submit", "-f", "u"}).opts.follow);
 }
 
+CAF_TEST(submit takes an optional positive time budget) {
+  CAF_CHECK_EQUAL(parse({"submit", "u"}).opts.time_budget_s, 0);
+  CAF_CHECK_EQUAL(parse({"submit", "u", "--time-budget=45"}).opts.time_budget_s, 45);
+  CAF_CHECK_EQUAL(parse({"submit", "--time-budget", "60", "u"}).opts.time_budget_s, 60);
+  CAF_CHECK(mentions(parse({"submit", "u", "--time-budget=0"}), "positive number of seconds"));
+  CAF_CHECK(mentions(parse({"submit", "u", "--time-budget=1m"}), "positive number of seconds"));
+  CAF_CHECK(mentions(parse({"status", "id", "--time-budget=5"}), "unknown option"));
+}
+
 CAF_TEST(the server comes from the flag then the environment then the default) {
   CAF_CHECK_EQUAL(parse({"jobs"}).opts.server, default_server);
   CAF_CHECK_EQUAL(parse({"jobs"}, "http://env:1/").opts.server, "http://env:1");

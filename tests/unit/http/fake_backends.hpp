@@ -53,7 +53,8 @@ inline job_record fake_job(const std::string& id, const std::string& status,
 inline caf::actor spawn_fake_admission(caf::actor_system& sys) {
   return sys.spawn([](caf::event_based_actor*) -> caf::behavior {
     return {
-      [](submit_atom, const std::string& url, const std::string&) -> caf::result<job_record> {
+      [](submit_atom, const std::string& url, const std::string&,
+         int32_t) -> caf::result<job_record> {
         if (url.find("full") != std::string::npos)
           return make_error(errc::queue_full, "queue is full (max_queued=1)");
         if (url.find("kaggle.com/competitions/") == std::string::npos)

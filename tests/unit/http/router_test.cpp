@@ -107,6 +107,28 @@ CAF_TEST(bad bodies of POST run get 422 with a clear detail) {
   CAF_CHECK_EQUAL(status_of(r), 422u);
 }
 
+CAF_TEST(time_budget_seconds in the body sets the budget of the job) {
+  auto post = [](const std::string& body) { return go(make(bhttp::verb::post, "/run", body)); };
+  auto r = post(R"({"kaggle_url":"x","time_budget_seconds":45})");
+  CAF_REQUIRE(!r.immediate);
+  CAF_CHECK_EQUAL(r.call.time_budget_s, 45);
+  r = post(R"({"kaggle_url":"x"})");
+  CAF_REQUIRE(!r.immediate);
+  CAF_CHECK_EQUAL(r.call.time_budget_s, 0);
+  for (auto bad : {R"({"kaggle_url":"x","time_budget_seconds":0})",
+                   R"({"kaggle_url":"x","time_budget_seconds":-5})",
+                   R"({"kaggle_url":"x","time_budget_seconds":1.5})",
+                   R"({"kaggle_url":"x","time_budget_seconds":"60"})",
+                   R"({"kaggle_url":"x","time_budget_seconds":99999999999})"}) {
+    r = post(bad);
+    CAF_CHECK_EQUAL(status_of(r), 422u);
+    CAF_CHECK(contains(body_of(r), "'time_budget_seconds' must be a positive integer"));
+  }
+  r = post(R"({"kaggle_url":"x","time_budget_seconds":5,"time_budget_seconds":6})");
+  CAF_CHECK_EQUAL(status_of(r), 422u);
+  CAF_CHECK(contains(body_of(r), "'time_budget_seconds' is given more than once"));
+}
+
 CAF_TEST(POST run without body or url gets 422) {
   auto r = go(make(bhttp::verb::post, "/run"));
   CAF_CHECK_EQUAL(status_of(r), 422u);

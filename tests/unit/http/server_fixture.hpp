@@ -26,7 +26,7 @@ struct server_fixture {
   void start(http_options opts = {}, bool slow = false) {
     supervisor = slow ? spawn_slow_supervisor(sys, st) : spawn_fake_supervisor(sys, st);
     opts.port = 0;
-    auto s = server::start(sys, opts, {admission, supervisor, db}, {7, "process"});
+    auto s = server::start(sys, opts, {admission, supervisor, db, caf::actor{}}, {7, "process"});
     CAF_REQUIRE(s);
     srv = std::move(*s);
     CAF_REQUIRE(srv->port() != 0);

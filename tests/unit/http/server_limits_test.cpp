@@ -141,7 +141,7 @@ CAF_TEST(starting on a port that is taken is an error) {
   start();
   http_options opts;
   opts.port = srv->port();
-  auto second = http::server::start(sys, opts, {admission, supervisor, db}, {7, "process"});
+  auto second = http::server::start(sys, opts, {admission, supervisor, db, caf::actor{}}, {7, "process"});
   CAF_CHECK(!second);
 }
 
