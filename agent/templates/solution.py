@@ -443,6 +443,46 @@ def better(a, b):
     return b is None or (a > b if HIGHER else a < b)
 
 
+# Label metrics are step functions: their CV score moves one row at a time, so
+# two candidates a row or so apart are tied, and the out-of-fold log loss (a
+# smooth measure of the same probabilities) decides between them.
+LABEL_METRICS = ("accuracy", "f1", "macro_f1", "qwk")
+
+
+def smooth_loss(targets, idx, preds):
+    """Mean out-of-fold log loss for label metrics; None otherwise."""
+    if not CLASSIFICATION or METRIC not in LABEL_METRICS:
+        return None
+    losses = []
+    for t, p in zip(targets, preds):
+        proba = np.clip(p, 1e-15, 1.0)
+        proba = proba / proba.sum(axis=1, keepdims=True)
+        losses.append(log_loss(t.y[idx[t.column]], proba, labels=list(range(t.n_classes))))
+    return float(np.mean(losses))
+
+
+def tie_margin(n_rows):
+    return 1.5 / max(n_rows, 1) if CLASSIFICATION and METRIC in LABEL_METRICS else 0.0
+
+
+def outranks(a, b, margin):
+    """(score, smooth loss) a ranks above b: a clearly better score, or a tied
+    score (within margin) with a lower smooth loss."""
+    if b is None:
+        return True
+    if abs(a[0] - b[0]) > margin or a[1] is None or b[1] is None:
+        return better(a[0], b[0]) and abs(a[0] - b[0]) > 1e-6
+    return a[1] < b[1] - 1e-9
+
+
+def best_of(pairs, margin):
+    """The key of the best (score, loss) value: best score, ties by loss."""
+    top = max(pairs.values(), key=lambda v: v[0] if HIGHER else -v[0])[0]
+    tied = {k: v for k, v in pairs.items() if abs(v[0] - top) <= margin}
+    return min(tied, key=lambda k: (tied[k][1] if tied[k][1] is not None else 0,
+                                     -tied[k][0] if HIGHER else tied[k][0]))
+
+
 # ---------------------------------------------------------------------- main
 
 def main():
@@ -527,37 +567,43 @@ def main():
             continue
         entry["seconds"] = round(time.time() - t0, 2)
         entry["cv_score"] = round(score(targets, idx, [p[cv_rows] for p in preds]), 6)
+        loss = smooth_loss(targets, idx, [p[cv_rows] for p in preds])
+        if loss is not None:
+            entry["cv_logloss"] = round(loss, 6)
         oof[name] = preds
-        print(f"candidate {name}: cv {METRIC}={entry['cv_score']:.5f} in {entry['seconds']}s", flush=True)
+        print(f"candidate {name}: cv {METRIC}={entry['cv_score']:.5f}"
+              + (f" logloss={loss:.5f}" if loss is not None else "")
+              + f" in {entry['seconds']}s", flush=True)
 
-    scored = sorted([r for r in results if r["cv_score"] is not None],
-                    key=lambda r: r["cv_score"], reverse=HIGHER)
+    scored = [r for r in results if r["cv_score"] is not None]
     if not scored:
         raise SystemExit("no candidate could be trained")
-    chosen, chosen_score, members = scored[0]["name"], scored[0]["cv_score"], [scored[0]["name"]]
+    margin = tie_margin(len(cv_rows))
+    chosen = best_of({r["name"]: (r["cv_score"], r.get("cv_logloss")) for r in scored}, margin)
+    chosen_score = next(r["cv_score"] for r in scored if r["name"] == chosen)
+    members = [chosen]
 
     # Greedy blend: add the candidate (repeats allowed) that most improves the
-    # CV score of the averaged out-of-fold predictions.
+    # CV score of the averaged out-of-fold predictions (ties as above).
     blend = PLAN.get("blend", {})
     blend_info = None
     if blend.get("enabled") and len(scored) > 1:
         pool = [r["name"] for r in scored]
         current = list(members)
-        best = chosen_score
+        best = next((r["cv_score"], r.get("cv_logloss")) for r in scored if r["name"] == chosen)
         for _ in range(int(blend.get("max_members", 3)) - 1):
-            trial_best, trial_name = None, None
+            trials = {}
             for cand_name in pool:
                 trial = current + [cand_name]
                 avg = [np.mean([oof[n][j] for n in trial], axis=0)[cv_rows] for j in range(len(targets))]
-                s = score(targets, idx, avg)
-                if better(s, trial_best):
-                    trial_best, trial_name = s, cand_name
-            if trial_name is None or not better(trial_best, best) or abs(trial_best - best) < 1e-6:
+                trials[cand_name] = (score(targets, idx, avg), smooth_loss(targets, idx, avg))
+            pick = best_of(trials, margin)
+            if not outranks(trials[pick], best, margin):
                 break
-            current.append(trial_name)
-            best = trial_best
+            current.append(pick)
+            best = trials[pick]
         if len(current) > 1:
-            members, chosen_score = current, round(best, 6)
+            members, chosen_score = current, round(best[0], 6)
             chosen = "blend(" + "+".join(members) + ")"
             blend_info = {"members": members, "cv_score": chosen_score}
             print(f"blend {chosen}: cv {METRIC}={chosen_score:.5f}", flush=True)
