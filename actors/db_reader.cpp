@@ -24,13 +24,7 @@ struct reader_state {
 using reader_ptr = caf::stateful_actor<reader_state>*;
 
 caf::error connect(reader_ptr self) {
-  auto& st = self->state;
-  st.conn.reset();
-  auto conn = pg::connection::open(st.conninfo);
-  if (!conn)
-    return conn.error();
-  st.conn.emplace(std::move(*conn));
-  return caf::none;
+  return pg::reopen(self->state.conn, self->state.conninfo);
 }
 
 // Runs `query` on the reader's connection, reconnecting and retrying once

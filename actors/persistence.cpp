@@ -35,13 +35,7 @@ struct persistence_state {
 using persistence_ptr = caf::stateful_actor<persistence_state>*;
 
 caf::error connect(persistence_ptr self) {
-  auto& st = self->state;
-  st.conn.reset();
-  auto conn = pg::connection::open(st.conninfo);
-  if (!conn)
-    return conn.error();
-  st.conn.emplace(std::move(*conn));
-  return caf::none;
+  return pg::reopen(self->state.conn, self->state.conninfo);
 }
 
 // One transaction over `writes`. A write that aborts the transaction by itself

@@ -1,4 +1,5 @@
 #include "agent/archive_reader.hpp"
+#include "core/text.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -12,22 +13,12 @@ namespace {
 
 using archive_ptr = std::unique_ptr<archive, int (*)(archive*)>;
 
-bool ends_with(const std::string& s, const std::string& tail) {
-  return s.size() >= tail.size() && std::equal(tail.rbegin(), tail.rend(), s.rbegin());
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The name a bare compressed file (raw format) gets: its own name minus the
 // compression suffix, without directories.
 std::string raw_member_name(const std::string& path) {
   auto base = path.substr(path.find_last_of('/') + 1);
   for (auto ext : {".gz", ".bz2", ".xz"})
-    if (ends_with(lower(base), ext))
+    if (ends_with(to_lower(base), ext))
       return base.substr(0, base.size() - std::string(ext).size());
   return base.empty() ? "data" : base;
 }
@@ -137,7 +128,7 @@ bool is_safe_member_name(const std::string& name) {
 }
 
 bool is_archive_name(const std::string& file_name) {
-  auto n = lower(file_name);
+  auto n = to_lower(file_name);
   for (auto ext : {".zip", ".tar", ".tgz", ".gz", ".bz2", ".xz", ".7z"})
     if (ends_with(n, ext))
       return true;

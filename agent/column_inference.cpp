@@ -1,4 +1,5 @@
 #include "agent/column_inference.hpp"
+#include "core/text.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -8,14 +9,6 @@
 namespace kagent::agent {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos)
-    return "";
-  auto e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
-}
 
 bool digits(const std::string& s, size_t pos, size_t n) {
   if (pos + n > s.size())

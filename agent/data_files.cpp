@@ -1,4 +1,5 @@
 #include "agent/data_files.hpp"
+#include "core/text.hpp"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -12,16 +13,6 @@ namespace kagent::agent {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool ends_with(const std::string& s, const std::string& tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 std::string base_of(const std::string& p) {
   auto slash = p.find_last_of('/');
   return slash == std::string::npos ? p : p.substr(slash + 1);
@@ -29,7 +20,7 @@ std::string base_of(const std::string& p) {
 
 // "csv", "json" or "" for a table file name.
 std::string format_of(const std::string& name) {
-  auto n = lower(name);
+  auto n = to_lower(name);
   if (ends_with(n, ".csv"))
     return "csv";
   if (ends_with(n, ".json") || ends_with(n, ".jsonl"))
@@ -85,7 +76,7 @@ void walk(const std::string& root, const std::string& rel, int depth,
 
 // Higher is a better match of `f` for `role`; 0 means no match.
 int score(const data_file& f, const std::string& role) {
-  auto n = lower(f.base_name());
+  auto n = to_lower(f.base_name());
   auto stem = n.substr(0, n.find('.'));
   int s = 0;
   if (role == "sample_submission") {

@@ -1,4 +1,5 @@
 #include "agent/metric_detection.hpp"
+#include "core/text.hpp"
 
 #include <cctype>
 #include <utility>
@@ -7,12 +8,6 @@
 namespace kagent::agent {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
@@ -64,7 +59,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& table() {
 }
 
 metric_info search(const std::string& text) {
-  auto l = lower(text);
+  auto l = to_lower(text);
   for (auto& [name, phrases] : table())
     for (auto& p : phrases)
       if (find_word(l, p) != std::string::npos)
@@ -81,7 +76,7 @@ std::string section(const std::string& markdown, const std::string& word) {
     if (end == std::string::npos)
       end = markdown.size();
     auto line = markdown.substr(pos, end - pos);
-    if (line.rfind("#", 0) == 0 && lower(line).find(word) != std::string::npos) {
+    if (line.rfind("#", 0) == 0 && to_lower(line).find(word) != std::string::npos) {
       auto level = line.find_first_not_of('#');
       // The section runs to the next heading of the same or a higher level.
       size_t next = end;

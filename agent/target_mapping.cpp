@@ -1,4 +1,5 @@
 #include "agent/target_mapping.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,12 +7,6 @@
 namespace kagent::agent {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 size_t count_of(const std::string& hay, const std::string& needle) {
   if (needle.empty())
@@ -26,7 +21,7 @@ size_t count_of(const std::string& hay, const std::string& needle) {
 
 // Longest common substring length, case-insensitive: how alike two names are.
 size_t likeness(const std::string& a0, const std::string& b0) {
-  auto a = lower(a0), b = lower(b0);
+  auto a = to_lower(a0), b = to_lower(b0);
   size_t best = 0;
   std::vector<size_t> prev(b.size() + 1, 0), cur(b.size() + 1, 0);
   for (size_t i = 1; i <= a.size(); ++i) {
@@ -44,9 +39,9 @@ size_t likeness(const std::string& a0, const std::string& b0) {
 bool names_are_values(const std::vector<std::string>& names, const std::set<std::string>& values) {
   std::set<std::string> lowered;
   for (auto& v : values)
-    lowered.insert(lower(v));
+    lowered.insert(to_lower(v));
   for (auto& n : names)
-    if (!values.count(n) && !lowered.count(lower(n)))
+    if (!values.count(n) && !lowered.count(to_lower(n)))
       return false;
   return true;
 }
@@ -56,7 +51,7 @@ std::string value_for(const std::string& name, const std::set<std::string>& valu
   if (values.count(name))
     return name;
   for (auto& v : values)
-    if (lower(v) == lower(name))
+    if (to_lower(v) == to_lower(name))
       return v;
   return name;
 }
@@ -69,7 +64,7 @@ std::string find_column(const std::vector<std::string>& header, const std::strin
       return h;
   std::string found;
   for (auto& h : header)
-    if (lower(h) == lower(name)) {
+    if (to_lower(h) == to_lower(name)) {
       if (!found.empty())
         return ""; // ambiguous
       found = h;
@@ -123,14 +118,14 @@ result<target_mapping> map_targets(const mapping_input& in) {
   }
   // Renamed targets: pair each unmatched column with the most alike
   // candidate; ties go to the one description.md mentions most, then to file order.
-  auto desc = lower(in.description);
+  auto desc = to_lower(in.description);
   for (auto& u : unmatched) {
     if (candidates.empty())
       return fail("cannot tell which train column the submission column '" + u +
                   "' predicts: every train column is also in test");
     auto best = candidates.begin();
     auto key = [&](const std::string& c) {
-      return std::make_pair(likeness(c, u), count_of(desc, "`" + lower(c) + "`"));
+      return std::make_pair(likeness(c, u), count_of(desc, "`" + to_lower(c) + "`"));
     };
     for (auto it = candidates.begin(); it != candidates.end(); ++it)
       if (key(*it) > key(*best))

@@ -1,4 +1,5 @@
 #include "agent/task_inference.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,12 +11,6 @@
 namespace kagent::agent {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool all_numbers(const value_counts& v) {
   for (auto& [k, n] : v.counts)
@@ -74,7 +69,7 @@ std::string spelling(const std::string& c, const value_counts& sample) {
   for (auto& [s, n] : sample.counts) {
     if (is_number(s) && is_number(c) && std::strtod(s.c_str(), nullptr) == std::strtod(c.c_str(), nullptr))
       return s;
-    if (lower(s) == lower(c))
+    if (to_lower(s) == to_lower(c))
       return s;
   }
   return c;
@@ -99,7 +94,7 @@ std::string positive_label(const std::string& submission_column, const std::stri
                            std::string& why) {
   auto classes = sorted_classes(values);
   for (auto& c : classes)
-    if (lower(c) == lower(submission_column) && lower(c) != lower(train_column)) {
+    if (to_lower(c) == to_lower(submission_column) && to_lower(c) != to_lower(train_column)) {
       why = "the submission column is named after the class";
       return c;
     }
@@ -107,10 +102,10 @@ std::string positive_label(const std::string& submission_column, const std::stri
   auto text = section(description, "evaluation") + "\n" + section(description, "submission");
   if (text.size() < 2)
     text = description;
-  auto col = lower(train_column);
-  auto ltext = lower(text);
+  auto col = to_lower(train_column);
+  auto ltext = to_lower(text);
   for (auto& c : classes) {
-    auto lc = lower(c);
+    auto lc = to_lower(c);
     for (auto pattern : {"`" + col + "` = `" + lc + "`", col + " = " + lc, "`" + col + "` is `" + lc + "`",
                          "`" + col + "`=`" + lc + "`", col + " == " + lc})
       if (ltext.find(pattern) != std::string::npos) {
@@ -139,7 +134,7 @@ std::string positive_label(const std::string& submission_column, const std::stri
   }
   for (auto name : {"1", "1.0", "yes", "true", "y", "t", "positive", "pos"})
     for (auto& c : classes)
-      if (lower(c) == name) {
+      if (to_lower(c) == name) {
         why = "conventional positive class";
         return c;
       }

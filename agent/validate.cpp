@@ -1,4 +1,5 @@
 #include "agent/validate.hpp"
+#include "core/text.hpp"
 
 #include <cmath>
 #include <cstdlib>
@@ -11,13 +12,6 @@
 namespace kagent::agent {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos)
-    return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;

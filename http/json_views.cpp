@@ -5,17 +5,11 @@
 #include <rapidjson/writer.h>
 
 #include "core/clock.hpp"
+#include "http/json_writer.hpp"
 
 namespace kagent::http {
 
 namespace {
-
-using writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void put(writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
 
 void put_time(writer& w, const char* key, int64_t ms) {
   w.Key(key);

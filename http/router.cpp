@@ -1,4 +1,5 @@
 #include "http/router.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -43,23 +44,10 @@ route_result method_not_allowed(const char* allow) {
   return reply(std::move(res));
 }
 
-std::string lowercase(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string trim(const std::string& s) {
-  auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-  auto b = std::find_if_not(s.begin(), s.end(), is_space);
-  auto e = std::find_if_not(s.rbegin(), s.rend(), is_space).base();
-  return b < e ? std::string(b, e) : std::string{};
-}
-
 // "application/json", optionally with parameters such as "; charset=utf-8".
 bool is_json_media_type(const std::string& content_type) {
   auto media = trim(content_type.substr(0, content_type.find(';')));
-  return lowercase(media) == "application/json";
+  return to_lower(media) == "application/json";
 }
 
 // A job id from a path: only UUIDs reach the actors (the database never sees
@@ -69,7 +57,7 @@ route_result job_call(api_kind kind, const std::string& id) {
     return reply(job_not_found());
   api_call c;
   c.kind = kind;
-  c.job_id = lowercase(id);
+  c.job_id = to_lower(id);
   return call(std::move(c));
 }
 

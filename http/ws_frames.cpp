@@ -4,18 +4,12 @@
 #include <rapidjson/writer.h>
 
 #include "core/clock.hpp"
+#include "http/json_writer.hpp"
 #include "http/json_views.hpp"
 
 namespace kagent::http {
 
 namespace {
-
-using writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void put(writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
 
 void metric(std::string& out, const char* name, const char* type, const char* help,
             int64_t value) {

@@ -1,4 +1,5 @@
 #include "persistence/pg_connection.hpp"
+#include "core/text.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -19,16 +20,6 @@ std::string first_line(const char* msg) {
   if (nl != std::string::npos)
     s.resize(nl);
   return s;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return 0;
 }
 
 } // namespace
@@ -125,6 +116,15 @@ connection& connection::operator=(connection&& other) noexcept {
 connection::~connection() {
   if (conn_)
     PQfinish(conn_);
+}
+
+caf::error reopen(std::optional<connection>& conn, const std::string& conninfo) {
+  conn.reset();
+  auto fresh = connection::open(conninfo);
+  if (!fresh)
+    return fresh.error();
+  conn.emplace(std::move(*fresh));
+  return caf::none;
 }
 
 caf::expected<connection> connection::open(const std::string& conninfo) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -107,5 +108,8 @@ private:
 
   pg_conn* conn_ = nullptr;
 };
+
+/// Drops `conn` and opens a fresh connection in its place; empty on failure.
+caf::error reopen(std::optional<connection>& conn, const std::string& conninfo);
 
 } // namespace kagent::pg

@@ -4,50 +4,26 @@
 # scores worse than the competition's trivial baseline. Prints one table row
 # per competition (metric, CV, test score, baselines, seconds).
 #
-# Env: KAGENT_BUILD_DIR (holds kagent-stage), KAGENT_SOURCE_DIR,
-#      KAGENT_SHARED_DIR (default $KAGENT_SOURCE_DIR/../shared),
-#      KAGENT_TIME_BUDGET (seconds per competition, default 90),
-#      KAGENT_COMPETITIONS (space-separated slugs; default all),
-#      KAGENT_E2E_OUT (keep outputs there; default a temp dir).
+# Env: see solve_lib.sh (default time budget 90 s); KAGENT_SHARED_DIR
+#      (default $KAGENT_SOURCE_DIR/../shared).
 set -euo pipefail
 
-here="$(cd "$(dirname "$0")" && pwd)"
-source_dir="${KAGENT_SOURCE_DIR:-$(cd "$here/../.." && pwd)}"
-build_dir="${KAGENT_BUILD_DIR:-$source_dir/build}"
+default_budget=90
+source "$(dirname "$0")/solve_lib.sh"
 shared="${KAGENT_SHARED_DIR:-$source_dir/../shared}/competitions"
-budget="${KAGENT_TIME_BUDGET:-90}"
-stage="$build_dir/kagent-stage"
-py=/usr/bin/python3
-
-[[ -x "$stage" ]] || { echo "missing $stage (build the kagent-stage target)"; exit 1; }
 [[ -f "$shared/grade.py" ]] || { echo "missing $shared/grade.py"; exit 1; }
-
-out="${KAGENT_E2E_OUT:-}"
-if [[ -z "$out" ]]; then
-  out="$(mktemp -d)"
-  trap 'rm -rf "$out"' EXIT
-fi
-mkdir -p "$out"
-
-slugs="${KAGENT_COMPETITIONS:-}"
-if [[ -z "$slugs" ]]; then
-  slugs="$(cd "$shared" && for d in */; do [[ -f "$d/description.md" ]] && echo "${d%/}"; done)"
-fi
+slugs="$(competition_slugs "$shared")"
 
 failures=0
 printf '| competition | metric | valid | CV | test score | trivial | quick model | chosen | seconds |\n'
 printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 for slug in $slugs; do
   dir="$out/$slug"
-  rm -rf "$dir"
-  start=$(date +%s.%N)
-  if ! "$stage" solve "$shared/$slug" --out "$dir" --time-budget "$budget" > "$dir.log" 2>&1; then
+  if ! solve_one "$shared" "$slug"; then
     echo "| $slug | - | solve failed | | | | | | |"
-    tail -5 "$dir.log" | sed 's/^/    /'
     failures=$((failures + 1))
     continue
   fi
-  seconds=$(echo "$(date +%s.%N) - $start" | bc)
   grade="$("$py" "$shared/grade.py" "$shared/$slug" "$dir/job/submission.csv" | tail -1)"
   row="$("$py" - "$grade" "$shared/baselines.json" "$slug" "$dir/job/metrics.json" "$seconds" <<'PY'
 import json, sys

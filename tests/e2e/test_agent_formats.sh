@@ -7,52 +7,25 @@
 # kind, grades with grade_fixture.py and fails when a submission is invalid or
 # not better than the best constant prediction. Prints one table row each.
 #
-# Env: KAGENT_BUILD_DIR (holds kagent-stage), KAGENT_SOURCE_DIR,
-#      KAGENT_TIME_BUDGET (seconds per competition, default 30),
-#      KAGENT_COMPETITIONS (space-separated slugs; default all),
-#      KAGENT_E2E_OUT (keep outputs there; default a temp dir),
-#      KAGENT_SOLVE_ARGS (extra arguments for solve, e.g. --sandbox=process).
+# Env: see solve_lib.sh (default time budget 30 s).
 set -euo pipefail
 
-here="$(cd "$(dirname "$0")" && pwd)"
-source_dir="${KAGENT_SOURCE_DIR:-$(cd "$here/../.." && pwd)}"
-build_dir="${KAGENT_BUILD_DIR:-$source_dir/build}"
+default_budget=30
+source "$(dirname "$0")/solve_lib.sh"
 fixtures="$source_dir/tests/fixtures/competitions"
-budget="${KAGENT_TIME_BUDGET:-30}"
-stage="$build_dir/kagent-stage"
-py=/usr/bin/python3
-
-[[ -x "$stage" ]] || { echo "missing $stage (build the kagent-stage target)"; exit 1; }
 [[ -f "$fixtures/grade_fixture.py" ]] || { echo "missing $fixtures/grade_fixture.py"; exit 1; }
-
-out="${KAGENT_E2E_OUT:-}"
-if [[ -z "$out" ]]; then
-  out="$(mktemp -d)"
-  trap 'rm -rf "$out"' EXIT
-fi
-mkdir -p "$out"
-
-slugs="${KAGENT_COMPETITIONS:-}"
-if [[ -z "$slugs" ]]; then
-  slugs="$(cd "$fixtures" && for d in */; do [[ -f "$d/description.md" ]] && echo "${d%/}"; done)"
-fi
+slugs="$(competition_slugs "$fixtures")"
 
 failures=0
 printf '| competition | metric | output | valid | CV | test score | trivial | chosen | seconds |\n'
 printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 for slug in $slugs; do
   dir="$out/$slug"
-  rm -rf "$dir"
-  start=$(date +%s.%N)
-  # shellcheck disable=SC2086
-  if ! "$stage" solve "$fixtures/$slug" --out "$dir" --time-budget "$budget" ${KAGENT_SOLVE_ARGS:-} \
-      > "$dir.log" 2>&1; then
+  if ! solve_one "$fixtures" "$slug"; then
     echo "| $slug | - | - | solve failed | | | | | |"
-    tail -5 "$dir.log" | sed 's/^/    /'
     failures=$((failures + 1))
     continue
   fi
-  seconds=$(echo "$(date +%s.%N) - $start" | bc)
   grade="$("$py" "$fixtures/grade_fixture.py" "$fixtures/$slug" "$dir/job/submission.csv" | tail -1)"
   row="$("$py" - "$grade" "$fixtures/$slug/grading.json" "$dir/job/profile.json" \
       "$dir/job/metrics.json" "$seconds" "$slug" <<'PY'

@@ -37,6 +37,12 @@ def main():
                                  capture_output=True, text=True)
             grade = json.loads(out.stdout.strip().splitlines()[-1])
             c.check(grade["valid"], f"{slug}: graded valid ({grade.get('reason')})")
+            meta = st["metadata"]
+            c.check(meta.get("chosen_model") and isinstance(meta.get("cv_score"), (int, float)),
+                    f"{slug}: status shows the chosen model and its CV score ({meta})")
+            logs = srv.get(f"/logs/{job}").json()["logs"]
+            c.check(" fold 5/5 " in json.dumps(logs),
+                    f"{slug}: progress reports each cross-validation fold")
             base = baselines[slug]
             better = (grade["score"] > base["trivial"]) if base["higher_is_better"] \
                 else (grade["score"] < base["trivial"])

@@ -69,11 +69,12 @@ def text(driver, css):
     return els[0].text.strip() if els else ""
 
 
-def row_for(driver, competition):
-    """The newest row of a competition (rows are newest first)."""
+def job_of_row(driver, competition):
+    """The job id of the newest row of a competition (rows are newest first).
+    An id, not the element: rows are re-rendered on every update."""
     for row in driver.find_elements(By.CSS_SELECTOR, "tr[data-job-id]"):
         if row.find_element(By.CSS_SELECTOR, "td.competition").text.strip() == competition:
-            return row
+            return row.get_attribute("data-job-id")
     return None
 
 
@@ -173,9 +174,8 @@ def run(c, srv, driver, downloads):
     submit(driver, URL.format("quick"))
     c.check(wait(lambda: driver.find_element(By.ID, "submit-msg").get_attribute("class") == "ok", 10),
             f"the form reports the job: {text(driver, '#submit-msg')!r}")
-    row = wait(lambda: row_for(driver, "quick"), 10)
-    c.check(row is not None, "a row for the submitted job appears")
-    job_id = row.get_attribute("data-job-id") if row else ""
+    job_id = wait(lambda: job_of_row(driver, "quick"), 10) or ""
+    c.check(job_id, "a row for the submitted job appears")
     c.check(job_id[:8] in text(driver, "#submit-msg"), "the form names the job id")
     c.equal(srv.get(f"/status/{job_id}").status, 200, "the row's job exists on the server")
 
@@ -237,15 +237,15 @@ def run(c, srv, driver, downloads):
 
     # --- cancel a slow job with its button ------------------------------------
     submit(driver, URL.format("slow"))
-    slow = wait(lambda: row_for(driver, "slow"), 10)
-    c.check(slow is not None, "a row for the slow job appears")
-    slow_id = slow.get_attribute("data-job-id") if slow else ""
+    slow_id = wait(lambda: job_of_row(driver, "slow"), 10) or ""
+    c.check(slow_id, "a row for the slow job appears")
     c.check(wait(lambda: row_by_id(driver, slow_id).get_attribute("data-status") == "running"
                  and row_by_id(driver, slow_id).find_element(By.CSS_SELECTOR, "td.stage").text
                  .startswith("train"), 60),
             "the slow job is running its train stage")
     # live logs of a running job stream over /ws/jobs/{id}
-    row_by_id(driver, slow_id).find_element(By.CSS_SELECTOR, ".logs-btn").click()
+    c.check(wait(lambda: row_by_id(driver, slow_id).find_element(By.CSS_SELECTOR, ".logs-btn")
+                 .click() or True, 5), "the logs button of the running job can be clicked")
     c.check(wait(lambda: "train 2/120" in driver.find_element(By.ID, "logs-output").text, 15),
             "the logs view of a running job grows live")
     c.equal(text(driver, "#logs-state"), "live", "the running job's logs are streamed")
