@@ -48,5 +48,5 @@ if [ "$state" = success ]; then
 else
   echo "== job ended $state: $(curl -fsS "$base/status/$job" | json 'd.get("error_message")')"
 fi
-echo "== kagentd keeps running at $base (dashboard-free API: /jobs, /status/ID, /logs/ID); Ctrl-C stops it"
+echo "== kagentd keeps running at $base (dashboard: $base/ ; API: /jobs, /status/ID, /logs/ID); Ctrl-C stops it"
 wait $server
