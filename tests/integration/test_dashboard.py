@@ -83,10 +83,14 @@ def row_by_id(driver, job_id):
     return rows[0] if rows else None
 
 
-def submit(driver, url):
+def submit(driver, url, budget=""):
     field = driver.find_element(By.ID, "submit-url")
     field.clear()
     field.send_keys(url)
+    box = driver.find_element(By.ID, "submit-budget")
+    box.clear()
+    if budget:
+        box.send_keys(budget)
     driver.find_element(By.ID, "submit-btn").click()
 
 
@@ -170,14 +174,22 @@ def run(c, srv, driver, downloads):
                and text(driver, "#submit-msg"), 10)
     c.equal(got, want.json()["detail"], "the form shows the 400's detail")
 
-    # --- submit through the form and follow it to success -------------------
-    submit(driver, URL.format("quick"))
+    # --- a budget the server refuses shows its detail too -------------------
+    submit(driver, URL.format("quick"), budget="5")
+    got = wait(lambda: driver.find_element(By.ID, "submit-msg").get_attribute("class") == "error"
+               and text(driver, "#submit-msg"), 10)
+    c.check(got and "between 10 and" in got, f"the form shows why a budget is refused: {got!r}")
+
+    # --- submit through the form (with a budget) and follow it to success ----
+    submit(driver, URL.format("quick"), budget="30")
     c.check(wait(lambda: driver.find_element(By.ID, "submit-msg").get_attribute("class") == "ok", 10),
             f"the form reports the job: {text(driver, '#submit-msg')!r}")
     job_id = wait(lambda: job_of_row(driver, "quick"), 10) or ""
     c.check(job_id, "a row for the submitted job appears")
     c.check(job_id[:8] in text(driver, "#submit-msg"), "the form names the job id")
     c.equal(srv.get(f"/status/{job_id}").status, 200, "the row's job exists on the server")
+    c.equal(srv.get(f"/status/{job_id}").json()["metadata"].get("time_budget_seconds"), 30,
+            "the form's budget reached the job")
 
     seen_status, seen_progress, polled_while_live = [], [], True
 
