@@ -26,9 +26,6 @@ bool can_accept(const admission_counts& c, const admission_options& opts);
 /// True when a queued job may start now.
 bool can_start(const admission_counts& c, const admission_options& opts);
 
-/// Smallest per-job model-search budget a client may ask for, seconds.
-constexpr int min_time_budget_s = 10;
-
 /// Why a requested per-job budget is refused, or "" (0 = the server's default).
 std::string check_time_budget(int time_budget_s, const admission_options& opts);
 

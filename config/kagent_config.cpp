@@ -134,7 +134,7 @@ std::string kagent_config::finish(const std::string& argv0) {
     return "--max-running must be at least 1";
   // The train stage stops its search by 85 % of the budget; leave the rest of the
   // stage timeout for the refit and validation.
-  opts.admission.max_time_budget_s = std::max(10, opts.pipeline.stage_timeout_s * 3 / 4);
+  opts.admission.max_time_budget_s = std::max(min_time_budget_s, opts.pipeline.stage_timeout_s * 3 / 4);
   if (opts.pipeline.time_budget_s < 1 || opts.pipeline.time_budget_s > opts.admission.max_time_budget_s)
     return "--time-budget must be between 1 and " + std::to_string(opts.admission.max_time_budget_s)
            + " (3/4 of --stage-timeout)";

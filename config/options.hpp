@@ -19,6 +19,9 @@ struct http_options {
 };
 
 /// Admission control (actors/admission).
+/// Smallest per-job model-search budget a client may ask for, seconds.
+constexpr int min_time_budget_s = 10;
+
 struct admission_options {
   size_t max_queued = 1000;  ///< jobs waiting for a slot; beyond: 429
   size_t max_running = 2;    ///< jobs running at once (= launcher slots)
