@@ -1,4 +1,18 @@
-# Writes IN (a text file) into OUT as a C++ string constant.
-file(READ ${IN} content)
+# Joins the files IN (separated by |, in order) into OUT as one C++ string
+# constant, written as adjacent raw literals of at most 12,000 characters.
+string(REPLACE "|" ";" parts "${IN}")
+set(content "")
+foreach(part ${parts})
+  file(READ ${part} text)
+  string(APPEND content "${text}")
+endforeach()
 set(delim "KAGENT_TEMPLATE")
-file(WRITE ${OUT} "// generated from ${IN}; do not edit\n#include <string>\nnamespace kagent::agent {\nextern const char* const solution_template = R\"${delim}(${content})${delim}\";\n}\n")
+string(LENGTH "${content}" total)
+set(pieces "")
+set(offset 0)
+while(offset LESS total)
+  string(SUBSTRING "${content}" ${offset} 12000 piece)
+  string(APPEND pieces "R\"${delim}(${piece})${delim}\"\n")
+  math(EXPR offset "${offset} + 12000")
+endwhile()
+file(WRITE ${OUT} "// generated from agent/templates/solution/*.py; do not edit\nnamespace kagent::agent {\nextern const char* const solution_template =\n${pieces};\n}\n")

@@ -1,5 +1,5 @@
 // The generate stage: profile.json + plan.json in, solution.py out. The
-// program is the embedded template (templates/solution.py) with both JSON
+// program is the embedded template (templates/solution/*.py) with both JSON
 // documents substituted in, so solution.py is self-contained.
 #pragma once
 
@@ -11,7 +11,7 @@
 
 namespace kagent::agent {
 
-/// The template compiled into the binary (agent/templates/solution.py).
+/// The template compiled into the binary (agent/templates/solution/*.py, joined in order).
 extern const char* const solution_template;
 
 /// JSON text safe inside a Python r'''...''' literal (quotes become \u0027).
