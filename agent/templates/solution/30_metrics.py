@@ -96,7 +96,7 @@ class Scorer:
                 return matthews_corrcoef(y, labels)
             return float(np.mean(labels == y))
         y = t.y_raw[rows]
-        v = t.inverse(pred)
+        v = self.decision.adjust(np.asarray(pred, dtype=float))
         w = None if self.weights is None else self.weights[rows]
         return regression_score(m, y, v, w)
 

@@ -200,7 +200,9 @@ def build_features(train, test, columns):
             f.add(info.name + "__items", items.map(len), "base")
         elif k == "id":
             pass  # arbitrary row ids carry no signal
-    add_pair_features(f, [c for c in columns if c.kind in ("phrase", "text")], both)
+    strings = [c for c in columns if c.kind in ("phrase", "text")
+               or (c.kind in ("categorical", "code") and c.extra.get("levels", 0) > 50)]
+    add_pair_features(f, strings, both)
     add_encodable(f)
     return f
 

@@ -114,7 +114,39 @@ class Decision:
         self.metric = metric
         self.threshold = None
         self.cuts = None
+        self.snap = None  # (values, tolerance): regression values moved onto frequent targets
 
+    def adjust(self, v):
+        """Regression values, snapped to the nearest frequent target value
+        when within the tuned tolerance (median-type metrics reward hitting
+        a typical value exactly)."""
+        if self.snap is None:
+            return v
+        values, tol = self.snap
+        idx = np.clip(np.searchsorted(values, v), 1, len(values) - 1)
+        left, right = values[idx - 1], values[idx]
+        nearest = np.where(np.abs(v - left) <= np.abs(right - v), left, right)
+        return np.where(np.abs(nearest - v) <= tol, nearest, v)
+
+    def tune_values(self, target, rows, v, weights=None):
+        """Chooses the snapping tolerance on out-of-fold values."""
+        self.snap = None
+        if self.metric not in ("mae", "medae", "wmae"):
+            return
+        y = target.y_raw[rows]
+        vals, counts = np.unique(y, return_counts=True)
+        frequent = vals[counts >= max(5, 0.005 * len(y))]
+        if len(frequent) < 2 or len(frequent) > 200 or counts[counts >= max(5, 0.005 * len(y))].sum() < 0.5 * len(y):
+            return
+        gap = float(np.median(np.diff(frequent)))
+        w = None if weights is None else weights[rows]
+        best = (regression_score(self.metric, y, v, w), None)
+        for f in (0.1, 0.25, 0.5, 1.0, 1e9):
+            self.snap = (frequent, f * gap)
+            s = regression_score(self.metric, y, self.adjust(v), w)
+            if s < best[0] - 1e-12:
+                best = (s, self.snap)
+        self.snap = best[1]
     def labels(self, target, proba):
         if self.metric == "f1" and target.n_classes == 2:
             pos = target.positive
@@ -139,6 +171,8 @@ class Decision:
             self.cuts = tune_cuts(y, proba @ np.arange(target.n_classes), target.n_classes)
 
     def describe(self):
+        if self.snap is not None:
+            return {"snap_to": len(self.snap[0]), "tolerance": round(float(self.snap[1]), 6)}
         if self.threshold is not None:
             return {"threshold": self.threshold}
         if self.cuts is not None:

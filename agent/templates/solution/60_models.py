@@ -241,10 +241,12 @@ class LinearModel(Model):
                 solver, extra = ("saga" if penalty == "l1" else "lbfgs"), {}
             else:
                 solver, extra = "liblinear", ({"multi_class": "ovr"} if multi else {})
-            return LogisticRegression(C=c, penalty=penalty, solver=solver, max_iter=p.get("max_iter", 1000),
+            iters = p.get("max_iter", 300 if solver in ("lbfgs", "saga") else 1000)
+            return LogisticRegression(C=c, penalty=penalty, solver=solver, max_iter=iters,
                                       class_weight=p.get("class_weight"), tol=1e-4, **extra)
         from sklearn.linear_model import Ridge
-        return Ridge(alpha=1.0 / c, solver="auto")
+        sparse = sp.issparse(self.design())
+        return Ridge(alpha=1.0 / c, solver="lsqr" if sparse else "auto")
 
     def fit(self, rows, tune=False, rounds=None, choose=None):
         x = self.design()

@@ -19,20 +19,29 @@ def _overtime(signum, frame):
     raise Overtime()
 
 
+# A wall-clock guard on top of the CPU-time deadline: however loaded the
+# machine, a candidate never takes more than this many times its share.
+WALL_GUARD = 3.0
+
+
 class Deadline:
-    """Raises Overtime in the running code after `seconds`."""
+    """Raises Overtime in the running code after `seconds` of CPU time (or
+    WALL_GUARD times as many seconds of wall time)."""
 
     def __init__(self, seconds):
         self.seconds = max(float(seconds), 0.05)
 
     def __enter__(self):
-        self.previous = signal.signal(signal.SIGALRM, _overtime)
-        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        self.previous = (signal.signal(signal.SIGPROF, _overtime), signal.signal(signal.SIGALRM, _overtime))
+        signal.setitimer(signal.ITIMER_PROF, self.seconds)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds * WALL_GUARD)
         return self
 
     def __exit__(self, *exc):
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, self.previous)
+        signal.signal(signal.SIGPROF, self.previous[0])
+        signal.signal(signal.SIGALRM, self.previous[1])
         return False
 
 
@@ -127,20 +136,27 @@ def fit_fold(ctx, cand, entry, fit_rows, valid_rows, test_rows, first):
     chosen = entry.rounds[0] if (entry.rounds and tuned) else None
     valid_preds, test_preds, value0 = [], [], None
     for j, t in enumerate(ctx.targets):
-        best = None
-        for value in (grid or [chosen]):
-            model = make_model(ctx, cand, t)
-            model.fit(fit_rows, rounds=value)
-            entry.fits += 1
-            pred = model.predict(valid_rows)
-            if grid:
-                s = ctx.scoring.parts[j](valid_rows, pred)
+        if grid:
+            # Tune on at most 8000 rows of the fold, then fit the fold with
+            # the chosen value: the grid costs a fraction of a fit per value.
+            tune_rows = fit_rows
+            if len(fit_rows) > 8000:
+                tune_rows = np.sort(np.random.RandomState(SEED).choice(fit_rows, 8000, replace=False))
+            best = None
+            for value in grid:
+                model = make_model(ctx, cand, t)
+                model.fit(tune_rows, rounds=value)
+                entry.fits += len(tune_rows) / len(fit_rows)
+                s = ctx.scoring.parts[j](valid_rows, model.predict(valid_rows))
                 if best is None or ctx.scoring.better(s, best[0]):
-                    best = (s, model, pred, value)
-            else:
-                best = (None, model, pred, value)
-        _, model, pred, value = best
-        valid_preds.append(pred)
+                    best = (s, value)
+            value = best[1]
+        else:
+            value = chosen
+        model = make_model(ctx, cand, t)
+        model.fit(fit_rows, rounds=value)
+        entry.fits += 1
+        valid_preds.append(model.predict(valid_rows))
         test_preds.append(model.predict(test_rows))
         if j == 0:
             value0 = value if tuned else model.rounds
@@ -152,17 +168,17 @@ def run_candidate(ctx, cand, cap, progress):
     entry = Entry(cand, ctx.n_train, ctx.n_test, ctx.targets)
     n_folds = len(ctx.folds)
     test_rows = ctx.n_train + np.arange(ctx.n_test)
-    t0 = time.time()
+    t0 = cpu_now()
     try:
         for k, (fit_rows, valid_rows) in enumerate(ctx.folds):
-            left = cap - (time.time() - t0)
+            left = cap - (cpu_now() - t0)
             if k > 0:
-                per_fold = (time.time() - t0) / k
+                per_fold = (cpu_now() - t0) / k
                 if cand["model"] in BOOSTING and per_fold * (n_folds - k) > left and entry.rounds[-1]:
                     # The first fold measured the real cost: fewer rounds
                     # (up to 3x) let the remaining folds fit.
-                    scale = max(left / (per_fold * (n_folds - k)), 0.33)
-                    rounds = max(int(entry.rounds[-1] * scale * 0.9), 10)
+                    scale = max(left / (per_fold * (n_folds - k)), 0.5)
+                    rounds = max(int(entry.rounds[-1] * scale * 0.9), 40)
                     cand = dict(cand, params=dict(cand.get("params") or {}, max_iter=rounds, max_rounds=rounds))
                     entry.cand = cand
                     per_fold *= scale
@@ -184,7 +200,7 @@ def run_candidate(ctx, cand, cap, progress):
         entry.status = f"stopped: over its {cap:.0f}s share after {entry.folds_done()}/{n_folds} folds"
     except (ValueError, MemoryError, ImportError, np.linalg.LinAlgError) as e:
         entry.status = f"failed: {str(e).splitlines()[0][:200] if str(e) else type(e).__name__}"
-    entry.seconds = time.time() - t0
+    entry.seconds = cpu_now() - t0
     entry.finish()
     return entry
 
@@ -196,11 +212,11 @@ def run_tuned(ctx, cand, cap, progress):
     grid = grid_of(cand)
     if not grid or not cand.get("full_grid"):
         return run_candidate(ctx, cand, cap, progress)
-    t0 = time.time()
+    t0 = cpu_now()
     variants = []
     for value in sorted(grid):
         variant = dict(cand, params=dict(cand.get("params") or {}, C=value))
-        e = run_candidate(ctx, variant, cap - (time.time() - t0), progress)
+        e = run_candidate(ctx, variant, cap - (cpu_now() - t0), progress)
         if not e.complete(len(ctx.folds)):
             break
         score_entry(ctx, e)
@@ -213,20 +229,22 @@ def run_tuned(ctx, cand, cap, progress):
     for e in variants:
         if ctx.scoring.better(e.cv_score, top.cv_score):
             top = e
-    se = float(np.std(top.fold_scores) / math.sqrt(max(len(top.fold_scores), 1)))
+    se = fold_se(top, getattr(ctx, "repeats", 1))
     best = next(e for e in variants if not ctx.scoring.better(top.cv_score, e.cv_score, se))
     best.cand = cand
     best.rounds = [best.rounds[0]]
-    best.seconds = time.time() - t0
+    best.seconds = cpu_now() - t0
     best.fits = sum(e.fits for e in variants)
     return best
 
 
 def n_fits(ctx, cand):
+    """Fits of a candidate's run, in units of one fold's fit."""
     grid = grid_of(cand)
     if grid and cand.get("full_grid"):
         return len(ctx.folds) * len(grid)
-    return len(ctx.folds) + (len(grid) - 1 if grid else 0)
+    rows = np.mean([len(a) for a, _ in ctx.folds])
+    return len(ctx.folds) + (len(grid) * min(1.0, 8000 / max(rows, 1)) if grid else 0)
 
 
 BOOSTING = ("hist_gradient_boosting", "xgboost", "ordinal_regression")

@@ -29,6 +29,8 @@ def score_preds(ctx, rows, preds):
     decision = Decision(ctx.metric)
     if tunable(ctx):
         decision.tune(ctx.targets[0], ctx.targets[0].y[rows], preds[0])
+    elif len(ctx.targets) == 1 and not ctx.targets[0].n_classes:
+        decision.tune_values(ctx.targets[0], rows, np.asarray(preds[0], dtype=float), ctx.weights)
     ctx.set_decision(decision)
     if ctx.metric in PER_FOLD_METRICS and getattr(ctx, "fold_of", None) is not None:
         ids = ctx.fold_of[rows]
@@ -145,24 +147,33 @@ def choose(ctx, entries):
     return members, weights, s, decision, how
 
 
-def near(ctx, score, trivial):
-    """Within ~5% of the trivial constant (of the range left above it)."""
+def near(ctx, score, trivial, se=0.0):
+    """Within ~5% of the trivial constant (of the range left above it), or
+    within two standard errors of the fold scores: no real signal found."""
     if score is None or trivial is None:
         return False
     if ctx.scoring.higher:
         room = max(1.0 - trivial, 1e-9) if trivial <= 1 else max(abs(trivial), 1e-9)
     else:
         room = max(abs(trivial), 1e-9)
-    return abs(score - trivial) <= 0.05 * room
+    return abs(score - trivial) <= max(0.05 * room, 2 * se)
 
 
-def self_check(ctx, chosen_score, baseline, trivial):
+def fold_se(entry, repeats=1):
+    """Standard error of a candidate's CV score; repeated folds share their
+    rows, so only one repeat's folds count as independent."""
+    scores = entry.fold_scores if entry is not None else []
+    n = max(len(scores) / max(repeats, 1), 1)
+    return float(np.std(scores) / math.sqrt(n)) if len(scores) > 1 else 0.0
+
+
+def self_check(ctx, chosen_score, baseline, trivial, se=0.0):
     """The verdict on the chosen model, as metrics.json reports it."""
     check = {"trivial_cv": None if trivial is None else round(trivial.cv_score, 6),
              "baseline": None if baseline is None else baseline.name,
              "baseline_cv": None if baseline is None or baseline.cv_score is None else round(baseline.cv_score, 6),
              "chosen_cv": round(chosen_score, 6), "verdict": "ok", "message": ""}
-    if trivial is not None and near(ctx, chosen_score, trivial.cv_score):
+    if trivial is not None and near(ctx, chosen_score, trivial.cv_score, se):
         check["verdict"] = "near_trivial"
         check["message"] = (f"the chosen model's CV {ctx.metric} {chosen_score:.4f} is within 5% of a "
                             f"constant's {trivial.cv_score:.4f}: the features may carry little signal")

@@ -37,7 +37,7 @@ def fill_submission(layout, targets, preds, decision, metric):
             else:
                 out[col] = [f"{v:.6g}" for v in np.clip(p[:, t.positive], 1e-6, 1 - 1e-6)]
         else:
-            v = np.asarray(p, dtype=float)
+            v = decision.adjust(np.asarray(p, dtype=float))
             v = np.where(np.isfinite(v), v, np.nanmedian(t.y_raw))
             if metric in ("rmsle", "mcrmsle"):
                 v = np.maximum(v, 0.0)

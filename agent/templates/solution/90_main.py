@@ -88,6 +88,8 @@ def applicable(cand, ctx, infos):
         _, _, names = ctx.matrices.dense(cand["groups"])
         if len(names) < 0.3 * ctx.n_train:
             return "not wide data"
+    if (cand.get("params") or {}).get("target_encoding") and not ctx.features.encodable:
+        return "no high-cardinality categories to encode"
     if cand["model"] == "svm" and ctx.n_train > 5000:
         return "more than 5000 rows"
     return None

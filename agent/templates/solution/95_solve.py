@@ -70,6 +70,7 @@ def solve(args):
     n_folds = int(PLAN.get("cv", {}).get("folds", 5))
     ctx.folds = [(np.arange(ctx.n_train), np.arange(ctx.n_train))]  # for the row-cap estimate only
     max_rows, repeats = cv_row_cap(ctx, candidates[0], n_folds)
+    ctx.repeats = repeats
     ctx.folds, ctx.cv_rows, scheme = make_folds(layout.train, layout.test, infos, targets, n_folds,
                                                 max_rows, classification, repeats)
     ctx.fold_of = np.full(ctx.n_train, -1)
@@ -88,7 +89,7 @@ def solve(args):
         # Nothing trained in time: the constant is still a valid, scored answer.
         picked = ([trivial], [1], trivial.cv_score, trivial.decision, "no candidate completed a fold")
     members, weights, score, decision, how = picked
-    check = self_check(ctx, score, baseline, trivial)
+    check = self_check(ctx, score, baseline, trivial, fold_se(members[0], repeats))
     if baseline is not None and baseline not in members and baseline.complete(len(ctx.folds)) \
             and ctx.scoring.better(baseline.cv_score, score):
         check["verdict"] = "fell_back_to_baseline"
@@ -101,6 +102,9 @@ def solve(args):
     chosen = members[0].name if len(members) == 1 else \
         "blend(" + "+".join(f"{e.name}" + (f"x{w}" if w > 1 else "") for e, w in zip(members, weights)) + ")"
     emit(0.93, f"predicting test with {chosen}")
+    refits = refit_members(ctx, members)
+    for note in refits:
+        log("refit: " + note)
     preds = [blended(members, weights, j, "test") for j in range(len(targets))]
     if layout.missing_rows.any():
         prior = prior_predictions(targets, len(layout.test), metric)
@@ -118,13 +122,13 @@ def solve(args):
         "blend": None if len(members) == 1 else {"members": [e.name for e in members], "weights": weights},
         "decision": decision.describe(), "validation": scheme, "folds": len(ctx.folds), "seed": SEED,
         "cv_rows": int(len(ctx.cv_rows)), "train_rows": int(ctx.n_train), "test_rows": int(ctx.n_test),
-        "time_budget_seconds": budget, "elapsed_seconds": round(elapsed(), 2),
+        "time_budget_seconds": budget, "cpu_seconds": round(elapsed(), 2), "elapsed_seconds": round(wall(), 2),
         "columns": [i.describe() for i in infos], "joins": join_notes, "layout": layout.notes + [layout.match],
-        "feature_columns": len(features.columns),
+        "feature_columns": len(features.columns), "refit": refits,
     }
     with open(os.path.join(args.job, "metrics.json"), "w") as f:
         json.dump(metrics, f, indent=2, default=str)
-    emit(1.0, f"chosen {chosen} cv {metric}={score:.5f} in {elapsed():.0f}s")
+    emit(1.0, f"chosen {chosen} cv {metric}={score:.5f} in {wall():.0f}s")
 
 
 def main():
