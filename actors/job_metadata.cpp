@@ -1,5 +1,7 @@
 #include "actors/job_metadata.hpp"
 
+#include <algorithm>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -8,9 +10,15 @@ namespace kagent {
 
 namespace {
 
+// Strings from stage outputs are capped: a stage decides their size.
+constexpr size_t max_text = 500;
+
 std::string string_of(const rapidjson::Value& obj, const char* key) {
   auto i = obj.FindMember(key);
-  return i != obj.MemberEnd() && i->value.IsString() ? i->value.GetString() : "";
+  if (i == obj.MemberEnd() || !i->value.IsString())
+    return "";
+  std::string s(i->value.GetString(), std::min<size_t>(i->value.GetStringLength(), max_text));
+  return s;
 }
 
 double number_of(const rapidjson::Value& obj, const char* key, double fallback) {
@@ -40,6 +48,8 @@ job_metadata parse_metadata(const std::string& json) {
     m.cv_score = doc["cv_score"].GetDouble();
     m.has_cv_score = true;
   }
+  m.self_check = string_of(doc, "self_check");
+  m.warning = string_of(doc, "warning");
   return m;
 }
 
@@ -76,6 +86,10 @@ std::string render_metadata(const job_metadata& m) {
     w.Key("cv_score");
     w.Double(m.cv_score);
   }
+  if (!m.self_check.empty())
+    str("self_check", m.self_check);
+  if (!m.warning.empty())
+    str("warning", m.warning);
   w.EndObject();
   return buf.GetString();
 }
@@ -89,6 +103,11 @@ void apply_metrics(job_metadata& m, const std::string& metrics_json) {
   if (doc.HasMember("cv_score") && doc["cv_score"].IsNumber()) {
     m.cv_score = doc["cv_score"].GetDouble();
     m.has_cv_score = true;
+  }
+  auto check = doc.FindMember("self_check");
+  if (check != doc.MemberEnd() && check->value.IsObject()) {
+    m.self_check = string_of(check->value, "verdict");
+    m.warning = m.self_check == "ok" ? "" : string_of(check->value, "message");
   }
 }
 

@@ -20,6 +20,8 @@ struct job_metadata {
   std::string chosen_model;
   double cv_score = 0;
   bool has_cv_score = false;
+  std::string self_check;     ///< the agent's verdict on its choice: ok, near_trivial, fallback, ...
+  std::string warning;        ///< why the verdict is not "ok", for the user
 };
 
 /// Parses a metadata object; unknown keys are dropped, bad JSON gives defaults.
@@ -28,7 +30,8 @@ job_metadata parse_metadata(const std::string& json);
 /// Renders metadata as a JSON object.
 std::string render_metadata(const job_metadata& m);
 
-/// Copies metric, chosen model and CV score from a metrics.json document.
+/// Copies metric, chosen model, CV score and the self-check verdict from a
+/// metrics.json document (written by untrusted code: strings are bounded).
 void apply_metrics(job_metadata& m, const std::string& metrics_json);
 
 } // namespace kagent
