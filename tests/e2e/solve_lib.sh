@@ -1,6 +1,6 @@
 # Shared by the end-to-end scripts that run `kagent-stage solve` on a folder
 # of competitions (sourced, not run). Sets source_dir, build_dir, stage, py,
-# budget, out; defines competition_slugs and solve_one.
+# budget, out; defines competition_slugs, fixture_slugs and solve_one.
 #
 # Env: KAGENT_BUILD_DIR (holds kagent-stage), KAGENT_SOURCE_DIR,
 #      KAGENT_TIME_BUDGET (seconds per competition; the caller's default),
@@ -31,6 +31,25 @@ competition_slugs() {
   else
     (cd "$1" && for d in */; do [[ -f "$d/description.md" ]] && echo "${d%/}"; done)
   fi
+}
+
+# fixture_slugs <fixtures-dir> <set>: $KAGENT_COMPETITIONS, else the fixtures of
+# <set> ("formats": grading.json without "set", the format fixtures; "classes":
+# the class fixtures of scripts/make-class-fixtures.py).
+fixture_slugs() {
+  if [[ -n "${KAGENT_COMPETITIONS:-}" ]]; then
+    echo "$KAGENT_COMPETITIONS"
+    return
+  fi
+  "$py" - "$1" "$2" <<'PY'
+import json, os, sys
+root, want = sys.argv[1:]
+for d in sorted(os.listdir(root)):
+    g = os.path.join(root, d, "grading.json")
+    if os.path.exists(os.path.join(root, d, "description.md")) and os.path.exists(g):
+        if json.load(open(g)).get("set", "formats") == want:
+            print(d)
+PY
 }
 
 # solve_one <competitions-dir> <slug>: solves into $out/<slug>, sets $seconds;

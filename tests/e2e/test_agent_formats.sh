@@ -14,7 +14,7 @@ default_budget=30
 source "$(dirname "$0")/solve_lib.sh"
 fixtures="$source_dir/tests/fixtures/competitions"
 [[ -f "$fixtures/grade_fixture.py" ]] || { echo "missing $fixtures/grade_fixture.py"; exit 1; }
-slugs="$(competition_slugs "$fixtures")"
+slugs="$(fixture_slugs "$fixtures" formats)"  # the class fixtures: test_agent_classes.sh
 
 failures=0
 printf '| competition | metric | output | valid | CV | test score | trivial | chosen | seconds |\n'
