@@ -223,7 +223,7 @@ class LinearModel(Model):
     when the candidate is a text model), regularisation from a grid."""
 
     GRID = (0.01, 0.03, 0.1, 0.2, 0.3, 1.0, 3.0, 10.0)
-    TEXT_GRID = (0.3, 1.0, 3.0, 10.0)  # TF-IDF designs want weak regularisation
+    TEXT_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # TF-IDF designs want weak regularisation
 
     def design(self):
         return self.ctx.matrices.linear(self.cand["groups"], self.cand.get("text", False))

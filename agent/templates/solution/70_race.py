@@ -127,6 +127,18 @@ class Entry:
         return d
 
 
+def fold_score(ctx, rows, preds, part=None):
+    """One fold's score with a decision tuned on that fold (the shared
+    decision belongs to whatever was scored last)."""
+    decision = Decision(ctx.metric)
+    if tunable(ctx):
+        decision.tune(ctx.targets[0], ctx.targets[0].y[rows], preds[0])
+    ctx.set_decision(decision)
+    if part is not None:
+        return ctx.scoring.parts[part](rows, preds[0])
+    return ctx.scoring(rows, preds)
+
+
 def fit_fold(ctx, cand, entry, fit_rows, valid_rows, test_rows, first):
     """Fits one fold for every target: (valid predictions, test predictions,
     the tuned value). Nothing is committed to `entry` here, so an interrupted
@@ -147,7 +159,7 @@ def fit_fold(ctx, cand, entry, fit_rows, valid_rows, test_rows, first):
                 model = make_model(ctx, cand, t)
                 model.fit(tune_rows, rounds=value)
                 entry.fits += len(tune_rows) / len(fit_rows)
-                s = ctx.scoring.parts[j](valid_rows, model.predict(valid_rows))
+                s = fold_score(ctx, valid_rows, [model.predict(valid_rows)], part=j)
                 if best is None or ctx.scoring.better(s, best[0]):
                     best = (s, value)
             value = best[1]
@@ -192,7 +204,7 @@ def run_candidate(ctx, cand, cap, progress):
                 entry.test[j] += test_preds[j]
             entry.count[valid_rows] += 1
             entry.rounds.append(value)
-            s = ctx.scoring(valid_rows, valid_preds)
+            s = fold_score(ctx, valid_rows, valid_preds)
             entry.fold_scores.append(s)
             progress(f"{entry.name} fold {k + 1}/{n_folds} {ctx.metric}={s:.4f}")
         entry.status = "done"

@@ -17,6 +17,7 @@ class Context:
         self.reserve = min(10.0, 0.08 * budget)
         self.weights = None
         self.scoring = None
+        self.trivial = None
 
     def set_decision(self, decision):
         for part in self.scoring.parts:
@@ -144,6 +145,13 @@ def candidate_list(ctx, infos):
             out.remove(texts[0])
             out.insert(0, texts[0])
             log(f"text carries the signal: {texts[0]['name']} runs first")
+    ordinal = [c for c in out if c.get("requires") == "ordinal"]
+    if ordinal:
+        # Ordinal classes: the baseline is a regression with tuned cut points.
+        first = dict(ordinal[0], feature_set="base", groups=FEATURE_SETS["base"])
+        if applicable(first, ctx, infos) is None:
+            out.remove(ordinal[0])
+            out.insert(0, first)
     return out, skipped
 
 

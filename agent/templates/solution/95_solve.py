@@ -1,7 +1,33 @@
 
 
+def improvement(ctx, entry):
+    """How far a candidate got from the constant, in the metric's direction."""
+    if entry.cv_score is None or ctx.trivial is None:
+        return None
+    gain = entry.cv_score - ctx.trivial.cv_score
+    return gain if ctx.scoring.higher else -gain
+
+
+def prune(cand, entries, ctx):
+    """A variant of a text model that came nowhere near the best candidate
+    is not worth its time (text is not where the signal is)."""
+    if cand.get("text") != "all":
+        return None
+    sibling = next((e for e in entries if e.cand.get("text") == "text" and e.cv_score is not None), None)
+    gains = [g for g in (improvement(ctx, e) for e in entries) if g is not None]
+    if sibling is None or not gains:
+        return None
+    mine, best = improvement(ctx, sibling), max(gains)
+    if best > 0 and mine < 0.5 * best:
+        return f"the text model {sibling.name} got {mine / best:.0%} of the best improvement over the constant"
+    return None
+
+
 def prepare_candidate(ctx, infos):
     def prepare(cand, entries):
+        why = prune(cand, entries, ctx)
+        if why:
+            return cand, why
         if cand.get("feature_set") == "best":
             cand = resolve_best(cand, entries, ctx)
             why = applicable(cand, ctx, infos)
@@ -81,6 +107,7 @@ def solve(args):
     emit(0.08, f"features ready: {len(features.columns)} columns, {len(features.texts)} texts; {scheme}")
     ctx.prepare = prepare_candidate(ctx, infos)
     trivial = constant_entry(ctx)
+    ctx.trivial = trivial
     log(f"constant: cv {metric}={trivial.cv_score:.5f}")
     entries = race(ctx, candidates)
     picked = choose(ctx, entries)

@@ -69,5 +69,36 @@ class DecisionTest(unittest.TestCase):
         self.assertTrue((d.labels(T, np.c_[1 - p1, p1]) == y).all())
 
 
+class FoldScoreTest(unittest.TestCase):
+    def test_a_fold_is_scored_with_its_own_decision_not_the_last_one_tuned(self):
+        class T:
+            n_classes, positive = 2, 1
+            y = np.array([1] * 30 + [0] * 70)
+            spec = {}
+
+            @staticmethod
+            def single_column_of_many():
+                return False
+
+        class Ctx:
+            metric = "f1"
+            targets = [T]
+            scoring = S.Scoring("f1", [T], S.Decision("f1"))
+
+            def set_decision(self, d):
+                for part in self.scoring.parts:
+                    part.decision = d
+        ctx = Ctx()
+        p1 = np.r_[np.full(30, 0.35), np.full(70, 0.2)]
+        preds = [np.c_[1 - p1, p1]]
+        rows = np.arange(100)
+        clean = S.fold_score(ctx, rows, preds)
+        stale = S.Decision("f1")
+        stale.threshold = 0.01  # as a constant's tuning leaves it: everything positive
+        ctx.set_decision(stale)
+        self.assertAlmostEqual(S.fold_score(ctx, rows, preds), clean)
+        self.assertAlmostEqual(clean, 1.0)
+
+
 if __name__ == "__main__":
     unittest.main()
