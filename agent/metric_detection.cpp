@@ -61,7 +61,7 @@ std::vector<std::string> backticked(const std::string& s) {
 // sentences that explain the weights ("w_i = 5 if `IsHoliday` ...").
 void find_weights(const std::vector<sentence_view>& views, metric_info& m) {
   for (auto& v : views) {
-    bool about = v.words.find(" weight") != std::string::npos || v.has("w") || v.has("wmae") ||
+    bool about = v.words.find(" weigh") != std::string::npos || v.has("w") || v.has("wmae") ||
                  v.has("times");
     if (!about)
       continue;
@@ -69,7 +69,7 @@ void find_weights(const std::vector<sentence_view>& views, metric_info& m) {
       m.weight_columns.push_back(n);
     for (size_t i = 0; i < v.tokens.size() && m.weight_value == 0; ++i) {
       auto& t = v.tokens[i];
-      if (t == "weight" || t == "weights" || t == "w" || t == "weighted")
+      if (t == "w" || t.rfind("weigh", 0) == 0) // weight, weights, weighs, weighted
         for (size_t j = i + 1; j < v.tokens.size() && j <= i + 6; ++j) {
           double x = is_count(v.tokens[j]) ? std::atof(v.tokens[j].c_str()) : 0;
           if (x >= 2) {

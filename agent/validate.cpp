@@ -118,7 +118,7 @@ result<ok_t> run_validate(const std::string& cdir, const std::string& job_dir) {
       rules.metric = get_string(p["metric"], "name");
     if (p.HasMember("files") && p["files"].HasMember("sample_submission")) {
       auto& f = p["files"]["sample_submission"];
-      sample_file = {get_string(f, "path"), get_string(f, "member"), "csv", -1};
+      sample_file = {get_string(f, "path"), get_string(f, "member"), "csv", -1, get_string(f, "sep", ",")};
     }
   }
   if (sample_file.path.empty()) {
