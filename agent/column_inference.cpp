@@ -39,6 +39,7 @@ const char* to_string(column_kind k) {
     case column_kind::categorical: return "categorical";
     case column_kind::datetime: return "datetime";
     case column_kind::text: return "text";
+    case column_kind::list: return "list";
     case column_kind::id: return "id";
   }
   return "categorical";
@@ -81,9 +82,14 @@ bool is_datetime(const std::string& cell) {
   return (s[10] == 'T' || s[10] == ' ') && digits(s, 11, 2) && s.size() >= 16 && s[13] == ':';
 }
 
+bool is_json_list(const std::string& cell) {
+  auto s = trim(cell);
+  return s.size() >= 2 && s.front() == '[' && s.back() == ']';
+}
+
 column_stats infer_column(const std::string& name, const std::vector<std::string>& cells) {
   column_stats st;
-  size_t present = 0, numbers = 0, dates = 0, integral = 0, total_words = 0;
+  size_t present = 0, numbers = 0, dates = 0, integral = 0, total_words = 0, lists = 0;
   double length = 0;
   std::set<std::string> values;
   for (auto& c : cells) {
@@ -100,6 +106,8 @@ column_stats infer_column(const std::string& name, const std::vector<std::string
         ++integral;
     } else if (is_datetime(c)) {
       ++dates;
+    } else if (is_json_list(c)) {
+      ++lists;
     }
   }
   st.missing_share = cells.empty() ? 0 : 1.0 - double(present) / double(cells.size());
@@ -116,6 +124,10 @@ column_stats infer_column(const std::string& name, const std::vector<std::string
   }
   if (dates == present) {
     st.kind = column_kind::datetime;
+    return st;
+  }
+  if (lists == present) {
+    st.kind = column_kind::list;
     return st;
   }
   // Free text: mostly unique, several words per value. High-cardinality

@@ -1,5 +1,6 @@
 // Inferring each column's kind from a sample of its cells: numeric,
-// categorical, datetime, free text, or id. Pure functions over strings.
+// categorical, datetime, free text, a list of tokens (a JSON array), or id.
+// Pure functions over strings.
 #pragma once
 
 #include <string>
@@ -8,7 +9,7 @@
 namespace kagent::agent {
 
 /// What a column holds, as the generated program will treat it.
-enum class column_kind { numeric, categorical, datetime, text, id };
+enum class column_kind { numeric, categorical, datetime, text, list, id };
 
 /// The profile name of a kind, e.g. "numeric".
 const char* to_string(column_kind k);
@@ -31,6 +32,9 @@ bool is_number(const std::string& cell);
 /// True for ISO-like dates and timestamps (YYYY-MM-DD, YYYY/MM/DD, with an
 /// optional time) and US dates (MM/DD/YYYY).
 bool is_datetime(const std::string& cell);
+
+/// True for a cell holding a JSON array, e.g. `["salt","water"]`.
+bool is_json_list(const std::string& cell);
 
 /// The kind of a column named `name` with sample `cells`.
 column_stats infer_column(const std::string& name, const std::vector<std::string>& cells);

@@ -63,7 +63,7 @@ bool csv_reader::next(std::vector<std::string>& row) {
         }
       } else if (c == '"' && field.empty() && !quoted) {
         in_quotes = quoted = true;
-      } else if (c == ',') {
+      } else if (c == sep_) {
         row.push_back(std::move(field));
         field.clear();
         quoted = false;
@@ -88,14 +88,36 @@ bool csv_reader::next(std::vector<std::string>& row) {
   }
 }
 
-std::vector<std::vector<std::string>> parse_csv_text(const std::string& text) {
+std::vector<std::vector<std::string>> parse_csv_text(const std::string& text, char sep) {
   memory_source src(text);
-  csv_reader r(src);
+  csv_reader r(src, sep);
   std::vector<std::vector<std::string>> out;
   std::vector<std::string> row;
   while (r.next(row))
     out.push_back(row);
   return out;
+}
+
+char sniff_separator(const std::string& head) {
+  const std::string seps = ",\t;|";
+  size_t counts[4] = {0, 0, 0, 0};
+  bool in_quotes = false;
+  size_t start = head.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  for (size_t i = start; i < head.size(); ++i) {
+    char c = head[i];
+    if (c == '"')
+      in_quotes = !in_quotes;
+    else if (!in_quotes && (c == '\n' || c == '\r'))
+      break;
+    else if (!in_quotes)
+      if (auto k = seps.find(c); k != std::string::npos)
+        ++counts[k];
+  }
+  size_t best = 0;
+  for (size_t k = 1; k < 4; ++k)
+    if (counts[k] > counts[best])
+      best = k;
+  return seps[best];
 }
 
 } // namespace kagent::agent

@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "agent/archive_reader.hpp"
+#include "agent/csv_reader.hpp"
 
 namespace kagent::agent {
 
@@ -21,11 +22,31 @@ std::string base_of(const std::string& p) {
 // "csv", "json" or "" for a table file name.
 std::string format_of(const std::string& name) {
   auto n = to_lower(name);
-  if (ends_with(n, ".csv"))
-    return "csv";
-  if (ends_with(n, ".json") || ends_with(n, ".jsonl"))
-    return "json";
+  for (auto ext : {".csv", ".tsv", ".tab", ".psv"})
+    if (ends_with(n, ext))
+      return "csv";
+  for (auto ext : {".json", ".jsonl", ".ndjson"})
+    if (ends_with(n, ext))
+      return "json";
   return "";
+}
+
+// The delimiter a file name promises, before sniffing.
+std::string default_sep(const std::string& name, const std::string& format) {
+  if (format != "csv")
+    return "";
+  auto n = to_lower(name);
+  if (ends_with(n, ".tsv") || ends_with(n, ".tab"))
+    return "\t";
+  if (ends_with(n, ".psv"))
+    return "|";
+  return ",";
+}
+
+data_file make_file(const std::string& path, const std::string& member, const std::string& name,
+                    int64_t bytes) {
+  auto format = format_of(name);
+  return {path, member, format, bytes, default_sep(name, format)};
 }
 
 void walk(const std::string& root, const std::string& rel, int depth,
@@ -53,7 +74,7 @@ void walk(const std::string& root, const std::string& rel, int depth,
     if (!S_ISREG(st.st_mode))
       continue;
     if (!format_of(name).empty()) {
-      out.push_back({rel_path, "", format_of(name), static_cast<int64_t>(st.st_size)});
+      out.push_back(make_file(rel_path, "", name, static_cast<int64_t>(st.st_size)));
       continue;
     }
     if (!is_archive_name(name))
@@ -69,9 +90,25 @@ void walk(const std::string& root, const std::string& rel, int depth,
         continue;
       }
       if (!format_of(m.name).empty())
-        out.push_back({rel_path, m.name, format_of(m.name), m.size});
+        out.push_back(make_file(rel_path, m.name, m.name, m.size));
     }
   }
+}
+
+// True when `word` (or `word` + "ing") is a token of `name`: delimited by
+// anything but a letter, so "train_2", "x_test" and "training" count and
+// "contest" does not.
+bool has_token(const std::string& name, const std::string& word) {
+  for (size_t pos = name.find(word); pos != std::string::npos; pos = name.find(word, pos + 1)) {
+    auto end = pos + word.size();
+    if (name.compare(end, 3, "ing") == 0)
+      end += 3;
+    bool left = pos == 0 || !std::isalpha(static_cast<unsigned char>(name[pos - 1]));
+    bool right = end >= name.size() || !std::isalpha(static_cast<unsigned char>(name[end]));
+    if (left && right)
+      return true;
+  }
+  return false;
 }
 
 // Higher is a better match of `f` for `role`; 0 means no match.
@@ -89,7 +126,7 @@ int score(const data_file& f, const std::string& role) {
       return 0;
     if (stem == role)
       s = 100;
-    else if (n.find(role) != std::string::npos)
+    else if (has_token(stem, role))
       s = 50;
   }
   if (s == 0)
@@ -114,9 +151,13 @@ std::vector<data_file> list_data_files(const std::string& competition_dir,
   return out;
 }
 
+bool is_submission_name(const data_file& f) {
+  return to_lower(f.base_name()).find("submission") != std::string::npos;
+}
+
 result<competition_files> pick_files(const std::vector<data_file>& files) {
   competition_files cf;
-  for (auto role : {"train", "test", "sample_submission"}) {
+  for (auto role : {"sample_submission", "train", "test"}) {
     const data_file* best = nullptr;
     int best_score = 0;
     for (auto& f : files) {
@@ -126,9 +167,13 @@ result<competition_files> pick_files(const std::vector<data_file>& files) {
         best_score = s;
       }
     }
-    if (!best)
-      return fail(std::string("no ") + role + " file found under data/ (looked for names containing '" +
-                  (std::string(role) == "sample_submission" ? "submission" : role) + "')");
+    if (!best && std::string(role) == "sample_submission")
+      return fail("no sample submission found under data/ (looked for a table whose name "
+                  "contains 'submission')");
+    if (!best) {
+      cf.notes.push_back(std::string("no file named '") + role + "' under data/");
+      continue;
+    }
     auto& slot = std::string(role) == "train" ? cf.train
                  : std::string(role) == "test" ? cf.test
                                                  : cf.sample_submission;
@@ -143,6 +188,23 @@ result<std::unique_ptr<byte_source>> open_data_file(const std::string& competiti
   if (f.member.empty())
     return open_file(full);
   return open_archive_member(full, f.member);
+}
+
+void sniff_separator_of(const std::string& competition_dir, data_file& f) {
+  if (f.format != "csv")
+    return;
+  auto src = open_data_file(competition_dir, f);
+  if (!src)
+    return;
+  std::string head;
+  char buf[65536];
+  long n = (*src)->read(buf, sizeof(buf));
+  if (n > 0)
+    head.assign(buf, static_cast<size_t>(n));
+  if (head.find('\n') == std::string::npos && head.find('\r') == std::string::npos &&
+      f.sep != ",")
+    return; // no complete first line: keep what the name promised
+  f.sep = std::string(1, sniff_separator(head));
 }
 
 } // namespace kagent::agent

@@ -1,5 +1,7 @@
-// The plan stage: profile.json in, plan.json out. Rules decide candidates,
-// features per column kind, the CV scheme and the target transform. The seam
+// The plan stage: profile.json in, plan.json out. Rules give the ordered
+// candidate race (a robust baseline first; the solution applies each
+// candidate's "requires" and resolves the "best" feature set), the CV scheme
+// (folds, row cap, seed), the blend and the target transform. The seam
 // for a model-backed planner (later work) is `planner`: it gets the same
 // inputs and must return the same plan shape; rules are the default and the
 // fallback.

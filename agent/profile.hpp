@@ -20,7 +20,13 @@ struct column_profile {
   column_stats stats;   ///< kind and the numbers behind it
   bool in_train = false; ///< present in train
   bool in_test = false;  ///< present in test
-  std::string role;     ///< "feature", "id", "target" or "train_only"
+  std::string role;     ///< "feature", "key", "target", "train_only" or "test_only"
+};
+
+/// The weights of a weighted metric: rows whose `column` is true weigh `value`.
+struct metric_weights {
+  std::string column; ///< a test column; empty when the metric is unweighted
+  double value = 0;   ///< the weight; 0 when the description does not say
 };
 
 /// Everything analyze learned.
@@ -33,9 +39,12 @@ struct profile {
   std::vector<std::string> header;  ///< the sample submission's header
   target_mapping mapping;           ///< id and target columns
   task_decision task;               ///< task, metric, output, classes
+  metric_weights weights;           ///< of a weighted metric (wmae)
   std::vector<column_profile> columns; ///< train columns, then test-only ones
   bool has_description = false;     ///< description.md was found
   std::vector<std::string> notes;   ///< assumptions and fallbacks, for users
+  std::string fallback;             ///< why no model can be trained (the solution then
+                                    ///< submits the prior / the sample); empty normally
 };
 
 /// The profile as the JSON object written to profile.json.

@@ -1,6 +1,10 @@
 #include "agent/table_reader.hpp"
 
+#include <unordered_set>
+
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "agent/csv_reader.hpp"
 
@@ -12,20 +16,27 @@ namespace {
 struct scan_builder {
   table_scan scan;
   std::vector<int> tracked; // column indexes
+  std::vector<std::unordered_set<std::string>> seen; // per column while still unique
+  std::vector<bool> repeated;
   const scan_limits& limits;
+  const track_predicate& track;
 
-  scan_builder(std::vector<std::string> header, const track_predicate& track,
-               const scan_limits& lim)
-    : limits(lim) {
-    scan.header = std::move(header);
-    for (size_t i = 0; i < scan.header.size(); ++i)
-      if (track && track(scan.header[i])) {
+  scan_builder(const track_predicate& t, const scan_limits& lim) : limits(lim), track(t) {}
+
+  void header(const std::vector<std::string>& h) {
+    scan.header = h;
+    for (size_t i = 0; i < h.size(); ++i)
+      if (track && track(h[i])) {
         tracked.push_back(static_cast<int>(i));
-        scan.distinct[scan.header[i]];
+        scan.distinct[h[i]];
       }
+    if (limits.check_unique) {
+      seen.resize(h.size());
+      repeated.assign(h.size(), false);
+    }
   }
 
-  void add(std::vector<std::string>& row) {
+  void add(const std::vector<std::string>& row) {
     ++scan.rows;
     for (int i : tracked) {
       auto& name = scan.header[static_cast<size_t>(i)];
@@ -38,23 +49,50 @@ struct scan_builder {
         set.clear();
       }
     }
+    if (limits.check_unique && static_cast<size_t>(scan.rows) <= limits.unique_rows)
+      for (size_t i = 0; i < seen.size(); ++i) {
+        if (repeated[i])
+          continue;
+        if (!seen[i].insert(i < row.size() ? row[i] : "").second) {
+          repeated[i] = true;
+          seen[i] = {}; // free it: most columns repeat early
+        }
+      }
     if (scan.sample.size() < limits.sample_rows)
       scan.sample.push_back(row);
   }
+
+  table_scan finish() {
+    for (size_t i = 0; i < repeated.size(); ++i)
+      if (!repeated[i])
+        scan.unique.insert(scan.header[i]);
+    return std::move(scan);
+  }
 };
 
-result<table_scan> scan_csv(byte_source& src, const track_predicate& track,
-                            const scan_limits& limits) {
-  csv_reader reader(src);
+result<int64_t> visit_csv(byte_source& src, char sep, const row_visitor& v) {
+  csv_reader reader(src, sep);
   std::vector<std::string> row;
   if (!reader.next(row))
     return fail(reader.error().empty() ? "empty file" : reader.error());
-  scan_builder b(row, track, limits);
-  while (reader.next(row))
-    b.add(row);
+  if (v.on_header)
+    v.on_header(row);
+  int64_t n = 0;
+  while (reader.next(row)) {
+    ++n;
+    if (v.on_row)
+      v.on_row(row);
+  }
   if (!reader.error().empty())
     return fail(reader.error() + " after " + std::to_string(reader.records()) + " records");
-  return std::move(b.scan);
+  return n;
+}
+
+std::string compact_json(const rapidjson::Value& v) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  v.Accept(w);
+  return sb.GetString();
 }
 
 std::string json_cell(const rapidjson::Value& v) {
@@ -71,13 +109,25 @@ std::string json_cell(const rapidjson::Value& v) {
     snprintf(buf, sizeof(buf), "%.17g", v.GetDouble());
     return buf;
   }
-  return "[nested]"; // objects and arrays are not tabular features
+  return compact_json(v); // a list (or a deeper object) is one cell
+}
+
+// The (column, cell) pairs of one record: nested objects one level deep.
+template <class F>
+void each_field(const rapidjson::Value& record, F&& f) {
+  for (auto& m : record.GetObject()) {
+    std::string name = m.name.GetString();
+    if (m.value.IsObject() && m.value.MemberCount() > 0)
+      for (auto& inner : m.value.GetObject())
+        f(name + "." + inner.name.GetString(), inner.value);
+    else
+      f(name, m.value);
+  }
 }
 
 // JSON records: an array of objects, an object holding one such array, or
 // JSON lines (one object per line).
-result<table_scan> scan_json(const std::string& text, const track_predicate& track,
-                             const scan_limits& limits) {
+result<int64_t> visit_json(const std::string& text, const row_visitor& v) {
   std::vector<rapidjson::Document> lines;
   rapidjson::Document doc;
   doc.Parse(text.c_str(), text.size());
@@ -115,32 +165,43 @@ result<table_scan> scan_json(const std::string& text, const track_predicate& tra
   std::vector<std::string> header;
   std::map<std::string, size_t> index;
   for (auto* o : objects)
-    for (auto& m : o->GetObject())
-      if (index.emplace(m.name.GetString(), header.size()).second)
-        header.emplace_back(m.name.GetString());
-  scan_builder b(header, track, limits);
+    each_field(*o, [&](const std::string& name, const rapidjson::Value&) {
+      if (index.emplace(name, header.size()).second)
+        header.push_back(name);
+    });
+  if (v.on_header)
+    v.on_header(header);
   std::vector<std::string> row;
   for (auto* o : objects) {
     row.assign(header.size(), "");
-    for (auto& m : o->GetObject())
-      row[index[m.name.GetString()]] = json_cell(m.value);
-    b.add(row);
+    each_field(*o, [&](const std::string& name, const rapidjson::Value& cell) {
+      row[index[name]] = json_cell(cell);
+    });
+    if (v.on_row)
+      v.on_row(row);
   }
-  return std::move(b.scan);
+  return static_cast<int64_t>(objects.size());
+}
+
+char sep_of(const data_file& f) { return f.sep.empty() ? ',' : f.sep[0]; }
+
+row_visitor builder_visitor(scan_builder& b) {
+  return {[&b](const std::vector<std::string>& h) { b.header(h); },
+          [&b](const std::vector<std::string>& r) { b.add(r); }};
 }
 
 } // namespace
 
-result<table_scan> scan_text(const std::string& text, const std::string& format,
-                             const track_predicate& track, const scan_limits& limits) {
+result<int64_t> visit_text(const std::string& text, const std::string& format, char sep,
+                           const row_visitor& v, const scan_limits&) {
   if (format == "json")
-    return scan_json(text, track, limits);
+    return visit_json(text, v);
   memory_source src(text);
-  return scan_csv(src, track, limits);
+  return visit_csv(src, sep, v);
 }
 
-result<table_scan> scan_table(const std::string& competition_dir, const data_file& f,
-                              const track_predicate& track, const scan_limits& limits) {
+result<int64_t> visit_table(const std::string& competition_dir, const data_file& f,
+                            const row_visitor& v, const scan_limits& limits) {
   auto src = open_data_file(competition_dir, f);
   if (!src)
     return fail(src.error());
@@ -148,11 +209,48 @@ result<table_scan> scan_table(const std::string& competition_dir, const data_fil
     auto text = read_all(**src, limits.json_max_bytes);
     if (!text)
       return fail(f.label() + ": " + text.error());
-    auto s = scan_json(*text, track, limits);
-    return s ? s : fail(f.label() + ": " + s.error());
+    auto n = visit_json(*text, v);
+    return n ? n : fail(f.label() + ": " + n.error());
   }
-  auto s = scan_csv(**src, track, limits);
-  return s ? s : fail(f.label() + ": " + s.error());
+  auto n = visit_csv(**src, sep_of(f), v);
+  return n ? n : fail(f.label() + ": " + n.error());
+}
+
+result<table_scan> scan_text(const std::string& text, const std::string& format,
+                             const track_predicate& track, const scan_limits& limits, char sep) {
+  scan_builder b(track, limits);
+  auto n = visit_text(text, format, sep, builder_visitor(b), limits);
+  if (!n)
+    return fail(n.error());
+  return b.finish();
+}
+
+result<table_scan> scan_table(const std::string& competition_dir, const data_file& f,
+                              const track_predicate& track, const scan_limits& limits) {
+  scan_builder b(track, limits);
+  auto n = visit_table(competition_dir, f, builder_visitor(b), limits);
+  if (!n)
+    return fail(n.error());
+  return b.finish();
+}
+
+result<std::vector<std::string>> read_header(const std::string& competition_dir,
+                                             const data_file& f, const scan_limits& limits) {
+  if (f.format == "json") {
+    std::vector<std::string> header;
+    auto n = visit_table(competition_dir, f, {[&](auto& h) { header = h; }, {}}, limits);
+    if (!n)
+      return fail(n.error());
+    return header;
+  }
+  auto src = open_data_file(competition_dir, f);
+  if (!src)
+    return fail(src.error());
+  csv_reader reader(**src, sep_of(f));
+  std::vector<std::string> row;
+  if (!reader.next(row))
+    return fail(f.label() + ": " + (reader.error().empty() ? "empty file" : reader.error()));
+  return row;
 }
 
 } // namespace kagent::agent

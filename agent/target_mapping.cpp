@@ -58,6 +58,37 @@ std::string value_for(const std::string& name, const std::set<std::string>& valu
 
 } // namespace
 
+namespace {
+
+// Targets and keys in sample order, the first key as the id, and notes on keys.
+target_mapping finish(target_mapping m, const mapping_input& in) {
+  std::vector<std::string> keys;
+  std::vector<target_column> targets;
+  for (auto& h : in.sample_header) {
+    if (std::find(m.key_columns.begin(), m.key_columns.end(), h) != m.key_columns.end())
+      keys.push_back(h);
+    for (auto& t : m.targets)
+      if (t.submission_column == h)
+        targets.push_back(t);
+  }
+  m.key_columns = keys;
+  m.targets = targets;
+  if (!keys.empty()) {
+    m.id_column = keys.front();
+    m.test_id_column = find_column(in.test_header, m.id_column);
+    m.train_id_column = find_column(in.train_header, m.id_column);
+  } else {
+    m.notes.push_back("the sample submission has no key column: rows are in test's order");
+  }
+  for (auto& k : keys)
+    if (find_column(in.test_header, k).empty())
+      m.notes.push_back("key '" + k + "' is not a test column: a composite of test columns, or "
+                        "rows matched by position");
+  return m;
+}
+
+} // namespace
+
 std::string find_column(const std::vector<std::string>& header, const std::string& name) {
   for (auto& h : header)
     if (h == name)
@@ -72,57 +103,110 @@ std::string find_column(const std::vector<std::string>& header, const std::strin
   return found;
 }
 
+bool id_like_name(const std::string& name) {
+  auto n = to_lower(name);
+  if (n == "id" || ends_with(n, "_id") || ends_with(n, " id") || n.rfind("id_", 0) == 0)
+    return true;
+  // CamelCase ...Id: the capital I marks a word boundary ("PassengerId", not "Paid").
+  return name.size() > 2 && ends_with(name, "Id") && std::islower(static_cast<unsigned char>(name[name.size() - 3]));
+}
+
 result<target_mapping> map_targets(const mapping_input& in) {
-  if (in.sample_header.size() < 2)
-    return fail("sample submission needs an id column and at least one prediction column");
+  if (in.sample_header.empty())
+    return fail("sample submission has no columns");
   target_mapping m;
-  m.id_column = in.sample_header[0];
-  m.test_id_column = find_column(in.test_header, m.id_column);
-  m.train_id_column = find_column(in.train_header, m.id_column);
-  if (m.test_id_column.empty())
-    m.notes.push_back("id column '" + m.id_column +
-                      "' is not in test; test rows are matched to the sample submission by position");
-  // Train columns that test lacks: where renamed targets come from.
-  std::vector<std::string> candidates;
-  for (auto& c : in.train_header)
-    if (find_column(in.test_header, c).empty() && c != m.train_id_column)
-      candidates.push_back(c);
-  std::vector<std::string> unmatched;
-  for (size_t i = 1; i < in.sample_header.size(); ++i) {
+  auto facts = [&](const std::string& c) {
+    auto it = in.sample_facts.find(c);
+    return it == in.sample_facts.end() ? sample_column_facts{} : it->second;
+  };
+  // An identifier's values: unique per row and not quantities (text, or whole numbers).
+  auto key_like = [&](const std::string& c) {
+    auto f = facts(c);
+    return f.unique && (!f.numeric || f.integral);
+  };
+  enum class role { key, target, unmatched };
+  std::vector<role> roles;
+  size_t undecided = 0; // columns that are not keys
+  for (auto& s : in.sample_header) {
+    bool in_test = !find_column(in.test_header, s).empty();
+    bool in_train = !find_column(in.train_header, s).empty();
+    role r = in_test    ? role::key
+             : in_train ? role::target
+             : key_like(s) && !facts(s).numeric ? role::key // a composite id
+                                                : role::unmatched;
+    undecided += r != role::key;
+    roles.push_back(r);
+  }
+  // Unique whole numbers (or text) first or named like an id, in train only
+  // (test rows then go by position) or in neither file (row numbers): a key,
+  // not something to predict, when another column can be the target.
+  for (size_t i = 0; i < roles.size(); ++i) {
     auto& s = in.sample_header[i];
-    auto t = find_column(in.train_header, s);
-    if (!t.empty() && find_column(in.test_header, t).empty()) {
-      m.targets.push_back({s, t, "", {}, ""});
-      if (t != s)
-        m.notes.push_back("target '" + s + "' is train column '" + t + "' (case differs)");
-      candidates.erase(std::remove(candidates.begin(), candidates.end(), t), candidates.end());
-    } else {
-      unmatched.push_back(s);
+    if (roles[i] != role::key && undecided > 1 && key_like(s) && (i == 0 || id_like_name(s))) {
+      if (roles[i] == role::target)
+        m.notes.push_back("'" + s + "' is in train only but is an id (unique per row): kept as a key");
+      roles[i] = role::key;
+      --undecided;
     }
   }
-  if (unmatched.empty())
-    return m;
+  for (size_t i = 0; i < roles.size(); ++i) {
+    auto& s = in.sample_header[i];
+    if (roles[i] == role::key) {
+      m.key_columns.push_back(s);
+    } else if (roles[i] == role::target) {
+      auto t = find_column(in.train_header, s);
+      m.targets.push_back({s, t, "", {}, "", {}});
+      if (t != s)
+        m.notes.push_back("target '" + s + "' is train column '" + t + "' (case differs)");
+    }
+  }
+  // Train columns that test lacks and nothing claims yet: where renamed targets come from.
+  std::vector<std::string> candidates;
+  for (auto& c : in.train_header) {
+    bool claimed = !find_column(in.test_header, c).empty();
+    for (auto& t : m.targets)
+      claimed = claimed || t.train_column == c;
+    for (auto& k : m.key_columns)
+      claimed = claimed || find_column(in.train_header, k) == c;
+    if (!claimed)
+      candidates.push_back(c);
+  }
+  std::vector<std::string> unmatched;
+  for (size_t i = 0; i < roles.size(); ++i)
+    if (roles[i] == role::unmatched)
+      unmatched.push_back(in.sample_header[i]);
+  if (unmatched.empty()) {
+    if (m.targets.empty())
+      return fail("no sample-submission column is a target: every one is in test or a key");
+    return finish(std::move(m), in);
+  }
   // One probability column per class: the unmatched names are the values of
   // one train-only column.
-  for (auto& c : candidates) {
-    auto it = in.train_only_values.find(c);
-    if (it == in.train_only_values.end() || unmatched.size() < 2 ||
-        unmatched.size() + 1 != in.sample_header.size() || !names_are_values(unmatched, it->second))
-      continue;
-    m.targets.clear();
-    for (auto& u : unmatched)
-      m.targets.push_back({u, c, value_for(u, it->second), {}, ""});
-    m.per_class = true;
-    m.notes.push_back("submission columns are the classes of train column '" + c + "'");
-    return m;
-  }
+  if (unmatched.size() >= 2 && m.targets.empty())
+    for (auto& c : candidates) {
+      auto it = in.train_only_values.find(c);
+      if (it == in.train_only_values.end() || !names_are_values(unmatched, it->second))
+        continue;
+      for (auto& u : unmatched)
+        m.targets.push_back({u, c, value_for(u, it->second), {}, "", {}});
+      m.per_class = true;
+      m.notes.push_back("submission columns are the classes of train column '" + c + "'");
+      return finish(std::move(m), in);
+    }
   // Renamed targets: pair each unmatched column with the most alike
   // candidate; ties go to the one description.md mentions most, then to file order.
   auto desc = to_lower(in.description);
   for (auto& u : unmatched) {
+    if (candidates.empty() && !m.targets.empty()) {
+      // Something else is predicted: keep this column as the sample writes it.
+      m.key_columns.push_back(u);
+      m.notes.push_back("submission column '" + u + "' has no source in train or test: copied "
+                        "from the sample submission");
+      continue;
+    }
     if (candidates.empty())
       return fail("cannot tell which train column the submission column '" + u +
-                  "' predicts: every train column is also in test");
+                  "' predicts: every train column is also in test or already used");
     auto best = candidates.begin();
     auto key = [&](const std::string& c) {
       return std::make_pair(likeness(c, u), count_of(desc, "`" + to_lower(c) + "`"));
@@ -130,19 +214,14 @@ result<target_mapping> map_targets(const mapping_input& in) {
     for (auto it = candidates.begin(); it != candidates.end(); ++it)
       if (key(*it) > key(*best))
         best = it;
-    m.targets.push_back({u, *best, "", {}, ""});
+    m.targets.push_back({u, *best, "", {}, "", {}});
     m.notes.push_back("target '" + u + "' is learned from train column '" + *best +
                       "' (the column test lacks)");
     candidates.erase(best);
   }
-  // Keep submission order.
-  std::vector<target_column> ordered;
-  for (size_t i = 1; i < in.sample_header.size(); ++i)
-    for (auto& t : m.targets)
-      if (t.submission_column == in.sample_header[i])
-        ordered.push_back(t);
-  m.targets = ordered;
-  return m;
+  if (m.targets.empty())
+    return fail("no sample-submission column is a target");
+  return finish(std::move(m), in);
 }
 
 } // namespace kagent::agent

@@ -61,18 +61,44 @@ bool looks_like_probabilities(const value_counts& v) {
   return any;
 }
 
-// How the sample submission spells the train label `c`.
+// How the sample submission spells the train label `c`: as a value it
+// holds, else whole numbers the way the sample writes them ("1.0" -> "1").
 std::string spelling(const std::string& c, const value_counts& sample) {
   for (auto& [s, n] : sample.counts)
     if (s == c)
       return c;
+  bool integers = !sample.counts.empty();
   for (auto& [s, n] : sample.counts) {
     if (is_number(s) && is_number(c) && std::strtod(s.c_str(), nullptr) == std::strtod(c.c_str(), nullptr))
       return s;
     if (to_lower(s) == to_lower(c))
       return s;
+    integers = integers && is_number(s) && s.find_first_of(".eE") == std::string::npos;
+  }
+  if (integers && is_number(c)) {
+    double v = std::strtod(c.c_str(), nullptr);
+    if (v == std::floor(v) && std::fabs(v) < 1e15)
+      return std::to_string(static_cast<long long>(v));
   }
   return c;
+}
+
+// Every space-separated token of the values, counted.
+value_counts all_tokens(const value_counts& v) {
+  value_counts out;
+  out.overflowed = v.overflowed;
+  for (auto& [k, n] : v.counts) {
+    size_t pos = 0;
+    while (pos < k.size()) {
+      auto end = k.find(' ', pos);
+      if (end == std::string::npos)
+        end = k.size();
+      if (end > pos)
+        out.counts[k.substr(pos, end - pos)] += n;
+      pos = end + 1;
+    }
+  }
+  return out;
 }
 
 } // namespace
@@ -152,48 +178,78 @@ std::string positive_label(const std::string& submission_column, const std::stri
   return minority;
 }
 
+value_counts first_tokens(const value_counts& v) {
+  value_counts out;
+  out.overflowed = v.overflowed;
+  for (auto& [k, n] : v.counts) {
+    auto t = trim(k);
+    out.counts[t.substr(0, t.find(' '))] += n;
+  }
+  return out;
+}
+
 task_decision infer_task(const task_input& in) {
   task_decision d;
   d.targets = in.mapping.targets;
   d.metric = in.detected;
-  d.metric_source = in.detected.name.empty() ? "default" : "description";
+  d.metric_source = in.detected.name.empty() ? "default" : in.detected.source;
+  if (d.metric_source.empty())
+    d.metric_source = "description";
+  auto& m = d.metric.name;
+  auto use_default = [&](const std::string& name, const std::string& why) {
+    m = name;
+    d.metric.confidence = 0;
+    d.metric.phrase.clear();
+    d.metric_source = "default";
+    d.notes.push_back(why);
+  };
+  if (d.targets.empty()) {
+    d.task = "unknown";
+    if (m.empty())
+      use_default("", "no target: metric unknown");
+    d.metric.higher_is_better = higher_is_better(m);
+    return d;
+  }
   auto& first = d.targets.front();
+  // A ranked label list's class is its first label.
+  std::map<std::string, value_counts> train = in.train_values;
+  if (is_rank_metric(m))
+    for (auto& [c, v] : train)
+      v = first_tokens(v);
   auto values_of = [&](const std::string& c) -> const value_counts& {
     static const value_counts none;
-    auto it = in.train_values.find(c);
-    return it == in.train_values.end() ? none : it->second;
+    auto it = train.find(c);
+    return it == train.end() ? none : it->second;
   };
   auto sample_of = [&](const std::string& c) -> const value_counts& {
     static const value_counts none;
     auto it = in.sample_values.find(c);
     return it == in.sample_values.end() ? none : it->second;
   };
+  auto& target_values = values_of(first.train_column);
   bool classification;
-  auto& m = d.metric.name;
   if (in.mapping.per_class) {
     classification = true;
-  } else if (is_probability_metric(m) || is_label_metric(m)) {
-    classification = true;
-    if (!looks_categorical(values_of(first.train_column)) && all_numbers(values_of(first.train_column))) {
-      d.notes.push_back("description.md mentions '" + d.metric.phrase +
-                        "' but the target is a continuous number; treating it as regression");
+  } else if (is_probability_metric(m) || is_label_metric(m) || is_rank_metric(m)) {
+    // Whole numbers (also written 1.0 / 0.0) are classes under a classification metric.
+    classification = !target_values.overflowed || !all_numbers(target_values);
+    if (all_numbers(target_values) && !integral_numbers(target_values))
       classification = false;
-      m.clear();
+    if (!classification) {
+      auto phrase = d.metric.phrase;
+      use_default("", "description.md names '" + m + "' (" + phrase +
+                          ") but the target is a continuous number; treating it as regression");
     }
   } else if (is_regression_metric(m)) {
-    classification = !all_numbers(values_of(first.train_column));
-    if (classification) {
-      d.notes.push_back("metric '" + m + "' needs numbers but the target is not numeric; classifying");
-      m.clear();
-    }
+    classification = !all_numbers(target_values);
+    if (classification)
+      use_default("", "metric '" + m + "' needs numbers but the target is not numeric; classifying");
   } else {
-    classification = looks_categorical(values_of(first.train_column));
+    classification = looks_categorical(target_values);
   }
   if (classification) {
-    for (auto& t : d.targets) {
-      auto& v = values_of(t.train_column);
-      t.classes = sorted_classes(v);
-    }
+    for (auto& t : d.targets)
+      t.classes = sorted_classes(values_of(t.train_column));
     size_t n_classes = first.classes.size();
     if (in.mapping.per_class)
       d.task = "multiclass_classification";
@@ -203,15 +259,18 @@ task_decision infer_task(const task_input& in) {
       d.task = n_classes <= 2 ? "binary_classification" : "multiclass_classification";
     if (m.empty()) {
       bool prob = in.mapping.per_class || looks_like_probabilities(sample_of(first.submission_column));
-      m = prob ? "logloss" : "accuracy";
-      d.notes.push_back("metric not recognised in description.md; using " + m + " for " + d.task);
-      d.metric_source = "default";
+      use_default(prob ? "logloss" : "accuracy",
+                  "metric not recognised in description.md; using " +
+                      std::string(prob ? "logloss" : "accuracy") + " for " + d.task);
     }
     if (m == "logloss" && !in.mapping.per_class && d.targets.size() == 1 && n_classes <= 2)
       m = "binary_logloss";
     if (m == "binary_logloss" && (in.mapping.per_class || n_classes > 2))
       m = "logloss";
-    d.output = (in.mapping.per_class || is_probability_metric(m)) ? "probability" : "label";
+    if (in.mapping.per_class || is_probability_metric(m))
+      d.output = "probability";
+    else
+      d.output = is_rank_metric(m) ? "label_list" : "label";
     if (d.output == "probability" && !in.mapping.per_class)
       for (auto& t : d.targets) {
         if (t.classes.size() > 2) {
@@ -224,20 +283,32 @@ task_decision infer_task(const task_input& in) {
         d.notes.push_back("'" + t.submission_column + "' is the probability of " + t.train_column +
                           " = '" + t.positive_label + "': " + why);
       }
-    if (d.output == "label")
-      for (auto& t : d.targets)
+    if (d.output == "label" || d.output == "label_list")
+      for (auto& t : d.targets) {
+        auto sample = sample_of(t.submission_column);
+        if (d.output == "label_list")
+          sample = all_tokens(sample);
         for (auto& c : t.classes) {
-          auto s = spelling(c, sample_of(t.submission_column));
-          if (s != c)
-            d.label_spelling[c] = s;
+          auto sp = spelling(c, sample);
+          if (sp != c)
+            d.label_spelling[c] = sp;
+          t.labels.push_back(sp);
         }
+        if (d.output == "label_list") // labels that are never first may still be listed
+          for (auto& [tok, n] : all_tokens(in.train_values.count(t.train_column)
+                                               ? in.train_values.at(t.train_column)
+                                               : value_counts{}).counts) {
+            auto sp = spelling(tok, sample);
+            if (!is_missing(tok) && std::find(t.labels.begin(), t.labels.end(), sp) == t.labels.end())
+              t.labels.push_back(sp);
+          }
+      }
   } else {
     d.task = d.targets.size() > 1 ? "multi_target_regression" : "regression";
-    if (m.empty()) {
-      m = d.targets.size() > 1 ? "mcrmse" : "rmse";
-      d.notes.push_back("metric not recognised in description.md; using " + m + " for " + d.task);
-      d.metric_source = "default";
-    }
+    if (m.empty())
+      use_default(d.targets.size() > 1 ? "mcrmse" : "rmse",
+                  "metric not recognised in description.md; using " +
+                      std::string(d.targets.size() > 1 ? "mcrmse" : "rmse") + " for " + d.task);
     d.output = "value";
   }
   d.metric.higher_is_better = higher_is_better(m);

@@ -1,7 +1,8 @@
 // Deciding the task (classification or regression, how many targets), the
 // metric (detected or a default by task, with a note), the output type
-// (labels, probabilities, values), the classes, the class a single
-// probability column is about, and how the competition spells labels.
+// (labels, label lists for MAP@k, probabilities, values), the classes, the
+// class a single probability column is about, and how the competition spells
+// labels.
 #pragma once
 
 #include <cstdint>
@@ -35,8 +36,8 @@ struct task_decision {
   std::string task;          ///< binary_classification, multiclass_classification,
                              ///< multi_target_classification, regression, multi_target_regression
   metric_info metric;        ///< the metric used for CV and output decisions
-  std::string metric_source; ///< "description" or "default"
-  std::string output;        ///< label, probability or value
+  std::string metric_source; ///< "evaluation", "description" or "default"
+  std::string output;        ///< label, label_list, probability or value
   std::vector<target_column> targets; ///< the mapping's targets with classes filled in
   std::map<std::string, std::string> label_spelling; ///< train label -> submission spelling
   std::vector<std::string> notes; ///< assumptions worth telling the user
@@ -51,6 +52,10 @@ std::vector<std::string> sorted_classes(const value_counts& v);
 std::string positive_label(const std::string& submission_column, const std::string& train_column,
                            const value_counts& values, const std::string& description,
                            std::string& why);
+
+/// The first space-separated token of each value, counted (a ranked label
+/// list's best label).
+value_counts first_tokens(const value_counts& v);
 
 /// Decides task, metric, output and classes.
 task_decision infer_task(const task_input& in);
