@@ -11,9 +11,10 @@ namespace {
 
 using alloc_t = rapidjson::Document::AllocatorType;
 
-// The candidate race, in order: a robust baseline first, then the text
-// models, richer feature sets, shallower or log-target boosting, the ordinal
-// regressor, linear models, and the blend partners. The solution applies
+// The candidate race, in order: a robust baseline first, the text model,
+// the richer feature set, a second boosting flavour (the blend's best
+// partner), target encoding, the text model with phrases, shallower or
+// log-target boosting, the ordinal regressor, linear models, and the rest. The solution applies
 // "requires" (skipping what does not fit the data) and resolves the "best"
 // feature set from the boosting candidates' CV scores.
 constexpr const char* candidates_json = R"([
@@ -21,13 +22,15 @@ constexpr const char* candidates_json = R"([
    "why": "robust baseline: boosting with early stopping on the typed raw columns"},
   {"name": "text_linear", "model": "logistic_regression", "features": "rich", "text": "text",
    "why": "TF-IDF of free text and token lists + one-hot categories, regularisation from a grid"},
-  {"name": "text_linear_all", "model": "logistic_regression", "features": "rich", "text": "all",
-   "why": "the text model with short phrases too"},
   {"name": "hgb_full", "model": "hist_gradient_boosting", "features": "full",
    "why": "decomposed codes, frequent tokens, counts, pair similarity, joined side tables"},
+  {"name": "xgboost", "model": "xgboost", "features": "best",
+   "why": "second boosting flavour for the blend"},
   {"name": "hgb_te", "model": "hist_gradient_boosting", "features": "full",
    "params": {"target_encoding": true},
    "why": "out-of-fold target encoding of high-cardinality categories and category pairs"},
+  {"name": "text_linear_all", "model": "logistic_regression", "features": "rich", "text": "all",
+   "why": "the text model with short phrases too"},
   {"name": "hgb_small", "model": "hist_gradient_boosting", "features": "best",
    "params": {"max_leaf_nodes": 8, "min_samples_leaf": 40, "learning_rate": 0.05},
    "why": "shallower trees for small or noisy data"},
@@ -41,8 +44,6 @@ constexpr const char* candidates_json = R"([
   {"name": "linear_l1", "model": "logistic_regression", "features": "base", "requires": "wide",
    "params": {"penalty": "l1", "C_grid": [0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0]},
    "why": "sparse linear model for wide data with few rows"},
-  {"name": "xgboost", "model": "xgboost", "features": "best",
-   "why": "second boosting flavour for the blend"},
   {"name": "extra_trees", "model": "extra_trees", "features": "best",
    "why": "randomised trees: robust on small noisy data"},
   {"name": "svm", "model": "svm", "features": "base", "requires": "small",

@@ -56,7 +56,7 @@ def feature_columns(layout, targets):
             renames[tc] = c
         both = pd.concat([train[c], test[tc]], ignore_index=True)
         info = classify_column(c, both, len(both))
-        if (c in keys or tc in keys) and info.kind not in ("datetime", "code"):
+        if (c in keys or tc in keys) and info.kind not in ("datetime", "code", "text", "phrase", "list"):
             unique = both.astype(str).nunique() >= 0.98 * len(both)
             if unique or info.kind == "id":
                 info = ColumnInfo(c, "id", key=True)
