@@ -127,8 +127,14 @@ class TreeModel(Model):
         self.prepare_encoding(rows)
         x_rows, mask = self.design(rows)
         y, w = self.y_of(rows), self.w_of(rows)
-        self.est = self.make(mask, rounds, len(rows))
         kind = self.cand["model"]
+        self.seen = None
+        if kind == "xgboost" and self.classify:
+            # XGBoost wants classes 0..K-1: a fold that misses a class is
+            # fitted on the classes it has and mapped back on predict.
+            self.seen = np.unique(y)
+            y = np.searchsorted(self.seen, y)
+        self.est = self.make(mask, rounds, len(rows))
         if kind == "hist_gradient_boosting" and regression_loss(self.ctx.metric) == "absolute":
             w = None  # weighted leaf medians sort every leaf: 10x slower, little gain
         if kind == "xgboost" and rounds is None:
@@ -175,8 +181,9 @@ class TreeModel(Model):
             if rounds is None:
                 args["early_stopping_rounds"] = 50
             if self.classify:
-                if self.target.n_classes > 2:
-                    args.update(objective="multi:softprob", num_class=self.target.n_classes)
+                k = len(self.seen) if self.seen is not None else self.target.n_classes
+                if k > 2:
+                    args.update(objective="multi:softprob", num_class=k)
                 return xgb.XGBClassifier(**args)
             if loss == "absolute":
                 args["objective"] = "reg:absoluteerror"
@@ -199,7 +206,8 @@ class TreeModel(Model):
         if self.needs_dense_nan_fill():
             xr = np.nan_to_num(xr, nan=-999.0)
         if self.classify:
-            return self.full_proba(self.est.predict_proba(xr), self.est.classes_)
+            seen = self.seen if getattr(self, "seen", None) is not None else self.est.classes_
+            return self.full_proba(self.est.predict_proba(xr), seen)
         return self.values(self.est.predict(xr))
 
     def needs_dense_nan_fill(self):

@@ -114,5 +114,16 @@ class DeadlineTest(unittest.TestCase):
         self.assertLess(time.time() - t0, 2.0)
 
 
+class XgboostClassesTest(unittest.TestCase):
+    def test_xgboost_fits_a_fold_that_misses_a_class(self):
+        root = make_competition()
+        prof = profile("logloss")
+        prof["task"] = "multiclass_classification"
+        prof["targets"][0]["classes"] = ["0", "1", "2"]  # class 2 never occurs in train
+        cands = [{"name": "xgb", "model": "xgboost", "features": "base"}]
+        metrics, sub = run(root, prof, plan(candidates=cands))
+        self.assertEqual(metrics["candidates"][0]["status"], "done", metrics["candidates"][0]["status"])
+
+
 if __name__ == "__main__":
     unittest.main()
