@@ -11,10 +11,10 @@
 
 #include "actors/job_logic.hpp"
 #include "actors/job_metadata.hpp"
-#include "agent/competition_source.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "sources/mirror.hpp"
 
 namespace kagent {
 
@@ -33,7 +33,7 @@ struct job_state {
   job_metadata meta;
   int64_t seq = 0;
   std::string dir;              ///< absolute job directory
-  agent::competition_source src;
+  sources::mirror_entry src;
   std::string stage;            ///< stage being run
   size_t step = 0;              ///< index into steps_for(stage)
   stage_outputs outputs;        ///< collected from this stage's steps so far
@@ -291,7 +291,7 @@ void begin(job_ptr self) {
   st.rec.node = st.deps.node;
   if (st.rec.started_at == 0)
     st.rec.started_at = now_ms();
-  auto src = agent::resolve_competition(st.deps.pipeline.competitions, st.rec.competition);
+  auto src = sources::find_in_mirrors(st.deps.pipeline.competitions, st.rec.competition);
   if (!src) {
     std::string where;
     for (auto& m : st.deps.pipeline.competitions)

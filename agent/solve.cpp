@@ -13,7 +13,7 @@
 
 #include <rapidjson/document.h>
 
-#include "agent/competition_source.hpp"
+#include "sources/mirror.hpp"
 #include "agent/json_io.hpp"
 #include "agent/sandbox.hpp"
 
@@ -128,7 +128,7 @@ result<ok_t> run_child(const std::vector<std::string>& argv, const std::string& 
 result<std::string> solve(const solve_options& opts) {
   auto root = real_path(opts.competition_root);
   auto slash = root.find_last_of('/');
-  auto src = resolve_competition({root.substr(0, slash)}, root.substr(slash + 1));
+  auto src = sources::find_in_mirror(root.substr(0, slash), root.substr(slash + 1));
   if (!src)
     return fail("not a competition directory: " + opts.competition_root);
   auto out = opts.out_dir;
