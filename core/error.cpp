@@ -16,6 +16,7 @@ const char* to_string(errc x) {
     case errc::stage_failed: return "stage_failed";
     case errc::cancelled: return "cancelled";
     case errc::deadline_exceeded: return "deadline_exceeded";
+    case errc::upstream_failed: return "upstream_failed";
     case errc::conflict: return "conflict";
     case errc::shutting_down: return "shutting_down";
     case errc::unauthorized: return "unauthorized";

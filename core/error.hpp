@@ -1,5 +1,5 @@
 // The project's one error enum, carried as caf::error with category "kagent".
-// Boundaries translate into it (SQLSTATE in persistence/, CURLcode in agent/);
+// Boundaries translate into it (SQLSTATE in persistence/, CURLcode in sources/);
 // http/error_map turns it into a status code and a JSON body.
 #pragma once
 
@@ -21,6 +21,7 @@ enum class errc : uint8_t {
   stage_failed,       ///< a stage exited non-zero or produced no outputs
   cancelled,          ///< the job was cancelled by its owner
   deadline_exceeded,  ///< a stage or job ran past its wall-clock limit
+  upstream_failed,    ///< a remote service (the Kaggle API) refused or failed; detail says how
   conflict,           ///< the request does not fit the job's current state
   shutting_down,      ///< the node is draining and accepts no new work
   unauthorized,       ///< missing or wrong API key

@@ -15,6 +15,7 @@ unsigned status_for(errc x) {
     case errc::stage_failed: return 500;
     case errc::cancelled: return 409;
     case errc::deadline_exceeded: return 504;
+    case errc::upstream_failed: return 502;
     case errc::conflict: return 409;
     case errc::shutting_down: return 503;
     case errc::unauthorized: return 401;
