@@ -22,6 +22,7 @@
 #include "persistence/embedded_postgres.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/pg_connection.hpp"
+#include "sources/competition_store.hpp"
 
 using namespace kagent;
 
@@ -89,8 +90,16 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
     launchers.push_back(all.add(spawn_launcher(
       sys, {opts.sandbox, opts.pipeline.stage_bin, opts.pipeline.python, node})));
   auto hub = all.add(spawn_progress_hub(sys));
+  auto kaggle = sources::load_kaggle_credentials();
+  if (!kaggle)
+    return fail(detail_of(kaggle.error()));
+  if (*kaggle && (*kaggle)->file_readable_by_others)
+    log->warn("kaggle credentials readable by other users file={} (chmod 600 it)",
+              (*kaggle)->origin);
+  auto store = sources::spawn_competition_store(sys, opts.sources, *kaggle);
+  all.actors.push_back(caf::actor_cast<caf::actor>(store));
   auto supervisor = all.add(spawn_job_supervisor(
-    sys, {launchers, persistence, readers, opts.pipeline, node, 3, hub}));
+    sys, {launchers, persistence, readers, opts.pipeline, node, 3, hub, store}));
   auto admission = all.add(spawn_admission(sys, opts.admission, persistence, supervisor));
   caf::anon_send(supervisor, admission);
   // Resume every job that was accepted and not finished before the last stop.
@@ -107,8 +116,9 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
                                     {opts.admission.retry_after_s, opts.sandbox.mode});
   if (!server)
     return fail("HTTP: " + detail_of(server.error()));
-  log->info("kagentd listening host={} port={} sandbox={} database={}", opts.http.host,
-            (*server)->port(), opts.sandbox.mode, embedded ? "embedded" : "external");
+  log->info("kagentd listening host={} port={} sandbox={} database={} kaggle={}", opts.http.host,
+            (*server)->port(), opts.sandbox.mode, embedded ? "embedded" : "external",
+            *kaggle ? "user " + (*kaggle)->username + " from " + (*kaggle)->origin : "off");
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log->info("shutting down signal={}", sig);

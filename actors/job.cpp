@@ -14,7 +14,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "sources/mirror.hpp"
+#include "sources/user_messages.hpp"
 
 namespace kagent {
 
@@ -25,6 +25,9 @@ std::string job_dir_of(const pipeline_options& opts, const std::string& job_id) 
 namespace {
 
 constexpr auto db_timeout = std::chrono::seconds(60);
+// The store bounds every fetch (--download-timeout, at most 23 h) and always
+// answers; this only guards against a store that is gone.
+constexpr auto fetch_guard = std::chrono::seconds(24 * 3600);
 
 struct job_state {
   job_deps deps;
@@ -33,7 +36,7 @@ struct job_state {
   job_metadata meta;
   int64_t seq = 0;
   std::string dir;              ///< absolute job directory
-  sources::mirror_entry src;
+  sources::competition_files src;
   std::string stage;            ///< stage being run
   size_t step = 0;              ///< index into steps_for(stage)
   stage_outputs outputs;        ///< collected from this stage's steps so far
@@ -48,6 +51,7 @@ struct job_state {
 using job_ptr = caf::stateful_actor<job_state>*;
 
 void run_step(job_ptr self);
+void on_competition(job_ptr self, sources::competition_files files);
 void finish(job_ptr self, const std::string& status, const std::string& error);
 
 job_record snapshot(job_ptr self) {
@@ -286,21 +290,34 @@ void finish(job_ptr self, const std::string& status, const std::string& error) {
 
 void begin(job_ptr self) {
   auto& st = self->state;
-  auto log = get_logger("actors");
   st.rec.status = status::running;
   st.rec.node = st.deps.node;
   if (st.rec.started_at == 0)
     st.rec.started_at = now_ms();
-  auto src = sources::find_in_mirrors(st.deps.pipeline.competitions, st.rec.competition);
-  if (!src) {
-    std::string where;
-    for (auto& m : st.deps.pipeline.competitions)
-      where += (where.empty() ? "" : ", ") + m;
-    return finish(self, status::failed,
-                  "competition '" + st.rec.competition + "' is not in the local mirrors ("
-                    + where + ") and no Kaggle API credentials are configured");
-  }
-  st.src = *src;
+  self->request(st.deps.store, fetch_guard, sources::fetch_atom::value, st.rec.competition,
+                caf::actor{self})
+    .then([=](sources::competition_files& files) { on_competition(self, std::move(files)); },
+          [=](caf::error& err) {
+            if (self->state.finished)
+              return;
+            // A store stopped by shutdown: the job resumes on the next start.
+            if (code_of(err) == errc::cancelled)
+              return;
+            finish(self, status::failed, detail_of(err));
+          });
+}
+
+void on_competition(job_ptr self, sources::competition_files files) {
+  auto& st = self->state;
+  if (st.finished)
+    return;  // cancelled while the files were being fetched
+  auto log = get_logger("actors");
+  st.src = std::move(files);
+  // Mirrored competitions keep the event stream they always had.
+  if (st.src.origin != "mirror")
+    emit(self, "source",
+         st.src.origin == "kaggle" ? "downloaded from the Kaggle API into " + st.src.root
+                                   : "from the download cache: " + st.src.root);
   if (auto err = prepare_dir(self); !err.empty())
     return finish(self, status::failed, err);
   auto pending = first_pending_stage(st.done);
@@ -323,6 +340,15 @@ caf::behavior job_actor(job_ptr self, resumable_job job, job_deps deps) {
   self->send(self, start_atom::value);
   return {
     [=](start_atom) { begin(self); },
+    [=](sources::fetch_progress_atom, const std::string&, int64_t done, int64_t total) {
+      auto& st = self->state;
+      if (st.finished)
+        return;
+      st.meta.message = sources::download_progress_text(done, total);
+      emit(self, "progress", st.meta.message,
+           total > 0 ? std::min(1.0, static_cast<double>(done) / static_cast<double>(total)) : -1);
+      publish(self);
+    },
     [=](get_atom) { return snapshot(self); },
     [=](stage_event_atom, job_event& ev) {
       auto& st = self->state;

@@ -7,6 +7,7 @@
 #include <climits>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 #ifndef KAGENT_EXAMPLES_DIR
 #define KAGENT_EXAMPLES_DIR "examples/competitions"
@@ -29,6 +30,15 @@ const option_doc option_docs[] = {
   {"--data-dir=DIR", "./var", "job directories, embedded database (env KAGENT_DATA_DIR)"},
   {"--competitions=DIR[:DIR...]", KAGENT_EXAMPLES_DIR,
    "local competition mirrors, searched in order (env KAGENT_COMPETITIONS)"},
+  {"--cache-dir=DIR", "DATA_DIR/cache", "competitions downloaded from Kaggle, laid out as a mirror"},
+  {"--kaggle-api-url=URL", "https://www.kaggle.com/api/v1",
+   "Kaggle API base, used when KAGGLE_USERNAME + KAGGLE_KEY or kaggle.json give credentials "
+   "(env KAGGLE_API_ENDPOINT, as the kaggle CLI)"},
+  {"--max-download-bytes=BYTES", "21474836480", "largest competition archive downloaded"},
+  {"--max-unpacked-bytes=BYTES", "53687091200", "largest total of a competition's unpacked files"},
+  {"--max-unpack-ratio=N", "200", "unpacked bytes per archive byte before a zip is refused"},
+  {"--download-timeout=S", "3600", "one competition's whole fetch (list, download, unpack)"},
+  {"--download-retries=N", "5", "retries of a failed Kaggle request (429, 5xx, network)"},
   {"--database-url=URL", "(empty: embedded PostgreSQL in DATA_DIR/pg)",
    "libpq connection string or URI (env DATABASE_URL)"},
   {"--max-queued=N", "1000", "jobs waiting for a slot before POST /run answers 429"},
@@ -64,6 +74,13 @@ void apply_env(server_options& o) {
   if (auto v = env("KAGENT_MAX_RUNNING")) o.admission.max_running = strtoull(v, nullptr, 10);
   if (auto v = env("KAGENT_SANDBOX")) o.sandbox.mode = v;
   if (auto v = env("KAGENT_LOG_LEVEL")) o.log_level = v;
+  // The kaggle CLI's own override: a host, or a base ending in /api/v1.
+  if (auto v = env("KAGGLE_API_ENDPOINT")) {
+    std::string url = v;
+    while (!url.empty() && url.back() == '/')
+      url.pop_back();
+    o.sources.kaggle_api_url = ends_with(url, "/api/v1") ? url : url + "/api/v1";
+  }
 }
 
 std::string dir_of_executable(const std::string& argv0) {
@@ -72,6 +89,24 @@ std::string dir_of_executable(const std::string& argv0) {
   std::string path = n > 0 ? std::string(buf, static_cast<size_t>(n)) : argv0;
   auto slash = path.rfind('/');
   return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+std::string check_sources(sources_options& s) {
+  auto& url = s.kaggle_api_url;
+  while (!url.empty() && url.back() == '/')
+    url.pop_back();
+  if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0)
+    return "--kaggle-api-url must be an http:// or https:// URL, got '" + url + "'";
+  if (s.max_download_bytes < 1 || s.max_unpacked_bytes < 1)
+    return "--max-download-bytes and --max-unpacked-bytes must be at least 1";
+  if (s.max_unpack_ratio < 1)
+    return "--max-unpack-ratio must be at least 1";
+  // A job waits at most a day for its competition (actors/job.cpp).
+  if (s.download_timeout_s < 1 || s.download_timeout_s > 82800)
+    return "--download-timeout must be between 1 and 82800 seconds";
+  if (s.retries < 0 || s.retries > 20)
+    return "--download-retries must be between 0 and 20";
+  return {};
 }
 
 } // namespace
@@ -103,6 +138,13 @@ kagent_config::kagent_config() {
     .add(opts.http.port, "port", "HTTP listen port")
     .add(opts.pipeline.data_dir, "data-dir", "job directories and embedded database")
     .add(competitions_arg, "competitions", "competition mirror folders, DIR[:DIR...]")
+    .add(opts.sources.cache_dir, "cache-dir", "download cache; default <data-dir>/cache")
+    .add(opts.sources.kaggle_api_url, "kaggle-api-url", "Kaggle API base URL")
+    .add(opts.sources.max_download_bytes, "max-download-bytes", "largest archive downloaded")
+    .add(opts.sources.max_unpacked_bytes, "max-unpacked-bytes", "largest unpacked total")
+    .add(opts.sources.max_unpack_ratio, "max-unpack-ratio", "unpacked per archive byte")
+    .add(opts.sources.download_timeout_s, "download-timeout", "seconds per competition fetch")
+    .add(opts.sources.retries, "download-retries", "retries of a failed Kaggle request")
     .add(opts.database.url, "database-url", "PostgreSQL URL; empty: embedded")
     .add(opts.admission.max_queued, "max-queued", "queued jobs before 429")
     .add(opts.admission.max_running, "max-running", "jobs running at once")
@@ -124,8 +166,12 @@ kagent_config::kagent_config() {
 }
 
 std::string kagent_config::finish(const std::string& argv0) {
-  opts.pipeline.competitions = split_path_list(
+  opts.sources.mirrors = split_path_list(
     competitions_arg.empty() ? std::string{KAGENT_EXAMPLES_DIR} : competitions_arg);
+  if (opts.sources.cache_dir.empty())
+    opts.sources.cache_dir = opts.pipeline.data_dir + "/cache";
+  if (auto err = check_sources(opts.sources); !err.empty())
+    return err;
   if (opts.pipeline.stage_bin.empty())
     opts.pipeline.stage_bin = dir_of_executable(argv0) + "/kagent-stage";
   if (opts.sandbox.mode != "bwrap" && opts.sandbox.mode != "process")

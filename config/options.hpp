@@ -43,13 +43,26 @@ struct sandbox_options {
 /// The pipeline a job actor drives (actors/job).
 struct pipeline_options {
   std::string data_dir = "./var";     ///< job directories live in <data_dir>/jobs
-  std::vector<std::string> competitions; ///< mirror folders, searched in order
   std::string stage_bin;              ///< kagent-stage; default: next to kagentd
   std::string python = "/usr/bin/python3";
   int stage_timeout_s = 900;          ///< wall-clock limit per stage attempt
   int time_budget_s = 120;            ///< model search budget given to plan/train
   int max_attempts = 2;               ///< attempts per stage before the job fails
   int retry_backoff_ms = 1000;        ///< first retry delay, doubled per attempt
+};
+
+/// Where competitions come from (sources/): local mirrors, the download
+/// cache, and the Kaggle API when credentials are found (KAGGLE_USERNAME +
+/// KAGGLE_KEY or kaggle.json; secrets, so not options).
+struct sources_options {
+  std::vector<std::string> mirrors;   ///< mirror folders, searched in order
+  std::string cache_dir;              ///< downloads, laid out as a mirror; default <data_dir>/cache
+  std::string kaggle_api_url = "https://www.kaggle.com/api/v1";
+  int64_t max_download_bytes = 20LL << 30;  ///< largest archive downloaded
+  int64_t max_unpacked_bytes = 50LL << 30;  ///< largest total of its unpacked files
+  int64_t max_unpack_ratio = 200;     ///< unpacked bytes per archive byte (zip bombs)
+  int download_timeout_s = 3600;      ///< one competition's whole fetch
+  int retries = 5;                    ///< retries of a failed request (429, 5xx, network)
 };
 
 /// Database (persistence/).
@@ -65,6 +78,7 @@ struct server_options {
   admission_options admission;
   sandbox_options sandbox;
   pipeline_options pipeline;
+  sources_options sources;
   database_options database;
   std::string log_level = "info";
 };

@@ -48,8 +48,9 @@ struct fixture : test_coordinator_fixture<> {
     });
     pipeline_options opts;
     opts.data_dir = root + "/data";
-    opts.competitions = {root + "/mirror"};
-    sup = spawn_job_supervisor(sys, {{launcher}, db, db, opts, "node-a", 3, caf::actor{}});
+    auto store = sources::spawn_competition_store(
+      sys, sources::competition_store_options{{root + "/mirror"}, "", {}, false, {}});
+    sup = spawn_job_supervisor(sys, {{launcher}, db, db, opts, "node-a", 3, caf::actor{}, store});
     sched.run();
   }
 

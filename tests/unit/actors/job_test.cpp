@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "actors/job.hpp"
+#include "sources/competition_store.hpp"
 #include "core/error.hpp"
 
 using namespace kagent;
@@ -34,6 +35,7 @@ struct fixture : test_coordinator_fixture<> {
   std::vector<std::string> done_statuses;
   script_fn script = success_for;
   caf::actor launcher, db, sup;
+  sources::competition_store_actor store;
 
   fixture() {
     char tmpl[] = "/tmp/kagent-job-test-XXXXXX";
@@ -41,6 +43,8 @@ struct fixture : test_coordinator_fixture<> {
     mkdir((root + "/mirror").c_str(), 0755);
     mkdir((root + "/mirror/demo").c_str(), 0755);
     mkdir((root + "/mirror/demo/public").c_str(), 0755);
+    store = sources::spawn_competition_store(sys, sources::competition_store_options{
+                                                    {root + "/mirror"}, "", {}, false, {}});
     launcher = sys.spawn([this](caf::event_based_actor*) -> caf::behavior {
       return {
         [this](run_atom, stage_request& req) {
@@ -93,10 +97,9 @@ struct fixture : test_coordinator_fixture<> {
     job.last_seq = 7;
     pipeline_options opts;
     opts.data_dir = root + "/data";
-    opts.competitions = {root + "/mirror"};
     opts.max_attempts = max_attempts;
     opts.retry_backoff_ms = 1000;
-    auto a = spawn_job(sys, job, {launcher, db, sup, opts, "node-a", caf::actor{}});
+    auto a = spawn_job(sys, job, {launcher, db, sup, opts, "node-a", caf::actor{}, store});
     sched.run();  // messages only: timers fire when a test advances the clock
     return a;
   }
@@ -211,8 +214,7 @@ CAF_TEST(a job for an unknown competition fails fast naming the mirrors) {
   job.job.competition = "nowhere";
   pipeline_options opts;
   opts.data_dir = root + "/data";
-  opts.competitions = {root + "/mirror"};
-  spawn_job(sys, job, {launcher, db, sup, opts, "node-a", caf::actor{}});
+  spawn_job(sys, job, {launcher, db, sup, opts, "node-a", caf::actor{}, store});
   sched.run();
   CAF_CHECK(runs.empty());
   CAF_REQUIRE_EQUAL(done_statuses.size(), 1u);
