@@ -11,6 +11,7 @@
 #include "actors/admission.hpp"
 #include "actors/db_reader.hpp"
 #include "actors/job_supervisor.hpp"
+#include "actors/kaggle_submitter.hpp"
 #include "actors/launcher.hpp"
 #include "actors/messages.hpp"
 #include "actors/persistence.hpp"
@@ -112,7 +113,12 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
                },
                [&](caf::error& err) { log->error("resume failed: {}", sys.render(err)); });
   }
-  auto server = http::server::start(sys, opts.http, {admission, supervisor, readers, hub},
+  kaggle_submitter_options submit_opts{std::nullopt, readers, persistence};
+  if (*kaggle)
+    submit_opts.endpoint = sources::endpoint_for(opts.sources, **kaggle);
+  auto submitter = spawn_kaggle_submitter(sys, std::move(submit_opts));
+  all.actors.push_back(caf::actor_cast<caf::actor>(submitter));
+  auto server = http::server::start(sys, opts.http, {admission, supervisor, readers, hub, submitter},
                                     {opts.admission.retry_after_s, opts.sandbox.mode});
   if (!server)
     return fail("HTTP: " + detail_of(server.error()));

@@ -22,6 +22,7 @@ enum class api_kind : uint8_t {
   ws_job,      ///< GET /ws/jobs/{id} (upgrade): does the job exist?
   ws_jobs,     ///< GET /ws/jobs (upgrade)
   metrics,     ///< GET /metrics
+  kaggle_submit, ///< POST /jobs/{id}/submit
 };
 
 /// Name of an endpoint kind, for logs ("submit", "status", ...).
@@ -36,6 +37,7 @@ struct api_call {
   std::string status_filter;  ///< list: empty = all
   int32_t limit = 100;        ///< list: 1..1000
   int64_t since = 0;          ///< ws_job: replay events with seq > since
+  std::string message;        ///< kaggle_submit: the submission's description
   int64_t http_in_flight = 0; ///< metrics: the server's counters when routed
   int64_t http_sessions = 0;  ///< metrics
   int64_t ws_sessions = 0;    ///< metrics

@@ -6,6 +6,8 @@
 
 #include <caf/actor.hpp>
 
+#include "actors/kaggle_submitter.hpp"
+
 namespace kagent::http {
 
 /// The actors the HTTP layer asks (protocol in actors/messages.hpp).
@@ -14,6 +16,7 @@ struct backends {
   caf::actor supervisor;  ///< live jobs: get, cancel
   caf::actor db_reader;   ///< stored jobs, events, files, lists, ping
   caf::actor hub;         ///< progress hub: live event streams
+  kaggle_submitter_actor kaggle = {};  ///< POST /jobs/{id}/submit; may be null
 };
 
 /// Node facts the responses carry.

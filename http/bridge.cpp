@@ -122,6 +122,22 @@ void cancel(const bridge_env& env, const api_call& c, reply_fn done) {
           });
 }
 
+// A finished job's submission to Kaggle: the job as the supervisor or the
+// database knows it, then the submitter; Kaggle's answer comes back on it.
+void kaggle_submit(const bridge_env& env, const api_call& c, reply_fn done) {
+  with_job(env, c.job_id, [env, c, done](job_record& job) {
+    if (job.status != status::success)
+      return done(error_response(400, "Job is not complete. Current status: " + job.status));
+    if (!env.b.kaggle)
+      return done(error_response(409, "Kaggle submissions are not available on this server"));
+    auto message = c.message.empty() ? "kagent job " + job.id : c.message;
+    // Kaggle may take a while to take the file: three backend timeouts.
+    env.self->request(env.b.kaggle, env.timeout * 3, kaggle_submit_atom::value, job, message)
+      .then([done](job_record& rec) { done(json_response(200, status_json(rec))); },
+            [env, done](caf::error& err) { done(env.fail("kaggle_submit", err)); });
+  }, done);
+}
+
 // Asks the database and admission at once; answers when both have.
 void health(const bridge_env& env, reply_fn done) {
   struct parts {
@@ -210,6 +226,7 @@ caf::behavior bridge(caf::event_based_actor* self, backends b, server_info info,
                           done);
         case api_kind::ws_jobs: return done(json_response(200, "{}"));
         case api_kind::metrics: return metrics(env, c, done);
+        case api_kind::kaggle_submit: return kaggle_submit(env, c, done);
       }
       done(error_response(500, "unknown call"));
     },

@@ -168,6 +168,28 @@ route_result route_ws_job(const std::string& id, const target& t) {
   return r;
 }
 
+// POST /jobs/{id}/submit, body empty or {"message": "<string>"}.
+route_result route_kaggle_submit(const request& req, const std::string& id) {
+  auto r = job_call(api_kind::kaggle_submit, id);
+  if (r.immediate || req.body().empty())
+    return r;
+  if (!is_json_media_type(std::string{req[bhttp::field::content_type]}))
+    return reply(415, "Content-Type must be application/json");
+  rapidjson::Document doc;
+  doc.Parse(req.body().data(), req.body().size());
+  if (doc.HasParseError() || !doc.IsObject())
+    return reply(422, "Request body must be a JSON object with the optional field message");
+  for (auto& m : doc.GetObject()) {
+    std::string name{m.name.GetString(), m.name.GetStringLength()};
+    if (name != "message")
+      return reply(422, "Unexpected field " + quoted_name(name) + "; the body may only contain message");
+    if (!m.value.IsString() || m.value.GetStringLength() > 1000)
+      return reply(422, "Field 'message' must be a string of at most 1000 characters");
+    r.call.message = std::string{m.value.GetString(), m.value.GetStringLength()};
+  }
+  return r;
+}
+
 route_result simple(api_kind kind) {
   api_call c;
   c.kind = kind;
@@ -215,6 +237,8 @@ route_result route(const request& req, const router_limits& limits) {
   if (n == 2 && s[0] == "jobs")
     return m == bhttp::verb::delete_ ? job_call(api_kind::cancel, s[1])
                                      : method_not_allowed("DELETE");
+  if (n == 3 && s[0] == "jobs" && s[2] == "submit")
+    return m == bhttp::verb::post ? route_kaggle_submit(req, s[1]) : method_not_allowed("POST");
   if (n == 2 && (s[0] == "status" || s[0] == "logs")) {
     if (!get)
       return method_not_allowed("GET");
@@ -241,6 +265,7 @@ const char* to_string(api_kind x) {
     case api_kind::ws_job: return "ws_job";
     case api_kind::ws_jobs: return "ws_jobs";
     case api_kind::metrics: return "metrics";
+    case api_kind::kaggle_submit: return "kaggle_submit";
   }
   return "unknown";
 }

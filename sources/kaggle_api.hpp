@@ -18,6 +18,7 @@
 
 #include <caf/expected.hpp>
 
+#include "config/options.hpp"
 #include "sources/competition_info.hpp"
 #include "sources/http_client.hpp"
 #include "sources/kaggle_credentials.hpp"
@@ -32,6 +33,9 @@ struct kaggle_endpoint {
   retry_policy retry;
   int64_t call_timeout_ms = 60000;  ///< one API call (not a download)
 };
+
+/// The endpoint the server's configuration names, as `credentials`.
+kaggle_endpoint endpoint_for(const sources_options& cfg, const kaggle_credentials& credentials);
 
 /// One file of a competition's data, as /competitions/data/list lists it.
 struct kaggle_data_file {
