@@ -38,9 +38,13 @@ std::string offline_miss_text(const std::string& slug, const std::vector<std::st
 
 std::string kaggle_miss_text(const std::string& slug, const std::vector<std::string>& mirrors,
                              const std::string& cache_dir, const std::string& kaggle_detail) {
-  return "competition '" + slug + "' is not in the local mirrors (" + joined(mirrors)
-         + ") or the download cache (" + cache_dir + "), and the Kaggle API failed: "
-         + kaggle_detail;
+  // What Kaggle said comes first: it is what the user acts on.
+  auto detail = kaggle_detail;
+  if (!detail.empty() && detail.back() != '.')
+    detail += '.';
+  return "competition '" + slug + "' could not be fetched from the Kaggle API: " + detail
+         + " It is not in the local mirrors (" + joined(mirrors) + ") or the download cache ("
+         + cache_dir + ") either.";
 }
 
 } // namespace kagent::sources

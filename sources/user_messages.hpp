@@ -17,7 +17,8 @@ std::string download_progress_text(int64_t done_bytes, int64_t total_bytes);
 std::string offline_miss_text(const std::string& slug, const std::vector<std::string>& mirrors);
 
 /// The error of a competition in no mirror, not in the cache, whose
-/// download from Kaggle failed with `kaggle_detail`.
+/// download from Kaggle failed with `kaggle_detail`: Kaggle's part first,
+/// then the other sources tried.
 std::string kaggle_miss_text(const std::string& slug, const std::vector<std::string>& mirrors,
                              const std::string& cache_dir, const std::string& kaggle_detail);
 
