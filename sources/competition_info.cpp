@@ -71,12 +71,14 @@ std::optional<competition_info> find_competition_in_list(const std::string& json
 }
 
 std::string render_description_md(const competition_info& info) {
+  auto title = one_paragraph(info.title), summary = one_paragraph(info.description),
+       metric = one_paragraph(info.evaluation_metric);
   std::string out = "https://www.kaggle.com/competitions/" + info.slug + "\n\n";
-  out += "# " + (info.title.empty() ? info.slug : info.title) + "\n\n";
-  if (!info.description.empty())
-    out += "## Overview\n\n" + info.description + "\n\n";
-  if (!info.evaluation_metric.empty())
-    out += "## Evaluation\n\nSubmissions are evaluated on " + info.evaluation_metric + ".\n";
+  out += "# " + (title.empty() ? info.slug : title) + "\n\n";
+  if (!summary.empty())
+    out += "## Overview\n\n" + summary + "\n\n";
+  if (!metric.empty())
+    out += "## Evaluation\n\nSubmissions are evaluated on " + metric + ".\n";
   out += "\n(Written by kagent from the Kaggle API's competition listing.)\n";
   return out;
 }

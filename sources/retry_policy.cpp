@@ -34,7 +34,9 @@ int64_t parse_retry_after(const std::string& value, int64_t now_s) {
 int64_t retry_delay_ms(const retry_policy& p, int attempt, int64_t retry_after_s, double jitter) {
   if (retry_after_s >= 0)
     return std::min(p.max_delay_ms, retry_after_s * 1000);
-  auto nominal = static_cast<double>(p.base_delay_ms) * std::pow(1.7, std::max(0, attempt - 1));
+  // Rounded to the millisecond before the jitter: 1.7^2 is 2.8899... in binary.
+  auto nominal = std::round(static_cast<double>(p.base_delay_ms)
+                            * std::pow(1.7, std::max(0, attempt - 1)));
   jitter = std::min(std::max(jitter, 0.0), 0.999999);
   auto d = nominal * (0.5 + jitter);
   return std::min(p.max_delay_ms, static_cast<int64_t>(d));
