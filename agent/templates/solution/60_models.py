@@ -137,20 +137,61 @@ class TreeModel(Model):
         self.est = self.make(mask, rounds, len(rows))
         if kind == "hist_gradient_boosting" and regression_loss(self.ctx.metric) == "absolute":
             w = None  # weighted leaf medians sort every leaf: 10x slower, little gain
-        if kind == "xgboost" and rounds is None:
-            # Early stopping on an inner 10% of the rows.
-            rng = np.random.RandomState(SEED)
-            inner = rng.rand(len(rows)) < 0.1
-            fit_rows, stop_rows = rows[~inner], rows[inner]
+        if rounds is None and kind in ("xgboost", "hist_gradient_boosting"):
+            # Early stopping on an inner split shaped like the validation
+            # (latest time, unseen groups): a random split of time or group
+            # data leaks and stops too late.
+            inner = self.ctx.stop_mask(rows)
+            if kind == "xgboost" or inner is not None:
+                inner = inner if inner is not None else np.random.RandomState(SEED).rand(len(rows)) < 0.1
+                self.fit_stopping(x_rows, y, w, inner, kind)
+                return self
+        self.est.fit(x_rows, y, sample_weight=w)
+        self.rounds = int(getattr(self.est, "n_iter_", 0) or 0)
+        return self
+
+    def fit_stopping(self, x, y, w, inner, kind):
+        keep = ~inner
+        if kind == "xgboost":
             extra = {}
             if w is not None:
-                extra = dict(sample_weight=w[~inner], sample_weight_eval_set=[w[inner]])
-            self.est.fit(x_rows[~inner], y[~inner], eval_set=[(x_rows[inner], y[inner])], verbose=False, **extra)
+                extra = dict(sample_weight=w[keep], sample_weight_eval_set=[w[inner]])
+            self.est.fit(x[keep], y[keep], eval_set=[(x[inner], y[inner])], verbose=False, **extra)
             self.rounds = int(getattr(self.est, "best_iteration", self.est.n_estimators) or 0) + 1
-        else:
-            self.est.fit(x_rows, y, sample_weight=w)
-            self.rounds = int(getattr(self.est, "n_iter_", 0) or 0)
-        return self
+            return
+        # HistGradientBoosting: grow in steps (warm start), keep the model of
+        # the best step on the inner rows, stop after two steps without gain.
+        import copy
+        est = self.est
+        limit = est.max_iter
+        step = int(np.clip(limit // 20, 10, 50))
+        est.set_params(early_stopping=False, warm_start=True)
+        best, best_model, since = None, None, 0
+        k = 0
+        while k < limit and since < 2:
+            k = min(k + step, limit)
+            est.set_params(max_iter=k)
+            est.fit(x[keep], y[keep], sample_weight=None if w is None else w[keep])
+            loss = self.stop_loss(est, x[inner], y[inner])
+            if best is None or loss < best - 1e-12:
+                best, best_model, since = loss, copy.deepcopy(est), 0
+            else:
+                since += 1
+        self.est = best_model
+        self.est.set_params(warm_start=False)
+        self.rounds = int(self.est.n_iter_)
+
+    def stop_loss(self, est, x, y):
+        if self.classify:
+            p = np.clip(est.predict_proba(x), 1e-15, 1)
+            index = np.searchsorted(est.classes_, y)
+            ok = (index < len(est.classes_)) & (est.classes_[np.minimum(index, len(est.classes_) - 1)] == y)
+            return float(-np.mean(np.log(p[np.arange(len(y)), np.minimum(index, p.shape[1] - 1)][ok]))) \
+                if ok.any() else 0.0
+        err = est.predict(x) - y
+        if regression_loss(self.ctx.metric) == "absolute":
+            return float(np.mean(np.abs(err)))
+        return float(np.mean(err ** 2))
 
     def make(self, mask, rounds, n):
         kind, p = self.cand["model"], self.params

@@ -18,6 +18,7 @@ class Context:
         self.weights = None
         self.scoring = None
         self.trivial = None
+        self.stop_mask = StopSplit()
 
     def set_decision(self, decision):
         for part in self.scoring.parts:
