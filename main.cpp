@@ -103,7 +103,7 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
                },
                [&](caf::error& err) { log->error("resume failed: {}", sys.render(err)); });
   }
-  auto server = http::server::start(sys, opts.http, {admission, supervisor, readers, hub},
+  auto server = http::server::start(sys, opts.http, {admission, supervisor, readers, hub, persistence},
                                     {opts.admission.retry_after_s, opts.sandbox.mode});
   if (!server)
     return fail("HTTP: " + detail_of(server.error()));

@@ -150,15 +150,24 @@ caf::behavior admission(admission_ptr self, admission_options opts,
         if (i->job.id != job_id)
           continue;
         auto rec = i->job;
+        auto queued = *i;
         st.queue.erase(i);
         st.counts.queued = st.queue.size();
         rec.status = status::cancelled;
         rec.completed_at = now_ms();
         rec.error = "cancelled while queued";
         auto rp = self->make_response_promise<job_record>();
-        self->request(st.persistence, db_timeout, update_atom::value, rec)
+        // No timeout: persistence holds the write through a database outage.
+        // A refused write puts the job back, so it is never lost.
+        self->request(st.persistence, caf::infinite, update_atom::value, rec)
           .then([=](caf::ok_atom) mutable { rp.deliver(rec); },
-                [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+                [=](caf::error& err) mutable {
+                  auto& st = self->state;
+                  st.queue.push_front(queued);
+                  st.counts.queued = st.queue.size();
+                  dispatch(self);
+                  rp.deliver(std::move(err));
+                });
         log->info("job cancelled while queued job_id={}", job_id);
         return rp;
       }

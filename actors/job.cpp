@@ -1,5 +1,6 @@
 #include "actors/job.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -49,6 +50,7 @@ using job_ptr = caf::stateful_actor<job_state>*;
 
 void run_step(job_ptr self);
 void finish(job_ptr self, const std::string& status, const std::string& error);
+void store_final(job_ptr self, int attempt);
 
 job_record snapshot(job_ptr self) {
   auto rec = self->state.rec;
@@ -175,7 +177,19 @@ void commit_failed(job_ptr self, const caf::error& err) {
   stage_failed(self, r, {});
 }
 
-void commit_stage(job_ptr self) {
+// Waits between tries of a write that must land (a checkpoint, the final
+// status) while the persistence actor refuses it: 0.5 s doubling to 10 s.
+std::chrono::milliseconds write_retry_delay(int attempt) {
+  return std::chrono::milliseconds(std::min<int64_t>(10'000, retry_delay_ms(attempt + 1, 500)));
+}
+
+// True when a failed write may succeed later unchanged: the database is away
+// or the persistence actor was slow; anything else is a real refusal.
+bool worth_retrying(const caf::error& err) {
+  return code_of(err) == errc::db_unavailable || err.category() != errc_category;
+}
+
+void commit_stage(job_ptr self, int attempt) {
   auto& st = self->state;
   stage_outputs small;
   for (auto& f : checkpoint_files(st.stage))
@@ -187,8 +201,20 @@ void commit_stage(job_ptr self) {
     apply_metrics(st.meta, small["metrics.json"]);
   // The submission is stored before the stage counts as done, so a job whose
   // train stage is committed can always serve its file.
+  // Outputs are in memory: a commit the database cannot take now is tried
+  // again, never paid for with a rerun of the stage (DESIGN §5).
+  auto retry_or_fail = [=](caf::error& err) {
+    if (!worth_retrying(err))
+      return commit_failed(self, err);
+    get_logger("actors")->warn("checkpoint not stored; retrying job_id={} stage={} attempt={} "
+                               "error={}", self->state.rec.id, stage, self->state.rec.attempt,
+                               self->system().render(err));
+    self->delayed_send(self, write_retry_delay(attempt), checkpoint_atom::value, attempt + 1);
+  };
   auto commit = [=] {
-    self->request(self->state.deps.persistence, db_timeout, checkpoint_atom::value,
+    // No timeout: the persistence actor holds the write through an outage
+    // and answers once it is committed (or refuses it, then we retry).
+    self->request(self->state.deps.persistence, caf::infinite, checkpoint_atom::value,
                   self->state.rec.id, stage, small, duration)
       .then(
       [=](caf::ok_atom) {
@@ -200,14 +226,13 @@ void commit_stage(job_ptr self) {
           return finish(self, status::cancelled, "cancelled by request");
         next_stage(self);
       },
-        [=](caf::error& err) { commit_failed(self, err); });
+        retry_or_fail);
   };
   if (stage != "train")
     return commit();
-  self->request(st.deps.persistence, db_timeout, artifact_atom::value, st.rec.id,
+  self->request(st.deps.persistence, caf::infinite, artifact_atom::value, st.rec.id,
                 std::string{"submission.csv"}, st.outputs["submission.csv"])
-    .then([=](caf::ok_atom) { commit(); },
-          [=](caf::error& err) { commit_failed(self, err); });
+    .then([=](caf::ok_atom) { commit(); }, retry_or_fail);
 }
 
 void on_step_result(job_ptr self, stage_result& r) {
@@ -223,7 +248,7 @@ void on_step_result(job_ptr self, stage_result& r) {
     st.outputs[name] = std::move(content);
   if (++st.step < steps.size())
     return run_step(self);
-  commit_stage(self);
+  commit_stage(self, 1);
 }
 
 void run_step(job_ptr self) {
@@ -265,8 +290,14 @@ void finish(job_ptr self, const std::string& status, const std::string& error) {
   st.meta.message = status == status::success ? "Completed" : error;
   emit(self, "status", error.empty() ? status : status + ": " + error);
   get_logger("actors")->info("job finished job_id={} status={}", st.rec.id, status);
-  auto rec = snapshot(self);
   publish(self);
+  store_final(self, 1);
+}
+
+// The final status is retried until the database has it: a job whose row
+// stays non-terminal would be stranded until a restart (issue 9).
+void store_final(job_ptr self, int attempt) {
+  auto rec = snapshot(self);
   auto done = [=] {
     for (auto& rp : self->state.waiting)
       rp.deliver(rec);
@@ -274,13 +305,17 @@ void finish(job_ptr self, const std::string& status, const std::string& error) {
     self->send(self->state.deps.supervisor, job_done_atom::value, rec.id, rec.status);
     self->quit();
   };
-  self->request(st.deps.persistence, db_timeout, update_atom::value, rec)
+  self->request(self->state.deps.persistence, caf::infinite, update_atom::value, rec)
     .then([=](caf::ok_atom) { done(); },
           [=](caf::error& err) {
-            // The row stays non-terminal and the job resumes after a restart.
-            get_logger("actors")->error("final status not stored job_id={} error={}", rec.id,
-                                        self->system().render(err));
-            done();
+            if (!worth_retrying(err)) {
+              get_logger("actors")->error("final status refused job_id={} error={}", rec.id,
+                                          self->system().render(err));
+              return done();
+            }
+            get_logger("actors")->warn("final status not stored; retrying job_id={} error={}",
+                                       rec.id, self->system().render(err));
+            self->delayed_send(self, write_retry_delay(attempt), update_atom::value, attempt + 1);
           });
 }
 
@@ -359,6 +394,11 @@ caf::behavior job_actor(job_ptr self, resumable_job job, job_deps deps) {
     [=](caf::ok_atom) {
       // The launcher's acknowledgement of a cancel; the step result follows.
     },
+    [=](checkpoint_atom, int32_t attempt) {
+      if (!self->state.finished)
+        commit_stage(self, attempt);
+    },
+    [=](update_atom, int32_t attempt) { store_final(self, attempt); },
   };
 }
 

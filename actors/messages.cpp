@@ -18,6 +18,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<stage_result>("stage_result");
   cfg.add_message_type<hub_replay>("hub_replay");
   cfg.add_message_type<hub_stats>("hub_stats");
+  cfg.add_message_type<persistence_stats>("persistence_stats");
   cfg.add_message_type<std::vector<job_record>>("std::vector<job_record>");
 }
 

@@ -19,6 +19,9 @@
 //                  (checkpoint_atom, job_id, stage, stage_outputs, duration_ms) -> ok_atom
 //                  (events_atom, std::vector<job_event>)    -> ok_atom
 //                  (artifact_atom, job_id, name, bytes)     -> ok_atom
+//                  (stats_atom)                             -> persistence_stats
+//                  while the database is away, every write but an insert
+//                  waits (bounded) and is answered once it is committed
 // db_reader        (get_atom, job_id)                       -> job_record | error(not_found)
 //                  (list_atom, status_filter, limit)        -> job_list
 //                  (events_atom, job_id, since_seq)         -> std::vector<job_event>
@@ -91,6 +94,20 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, admission_stats& x) {
   return f(caf::meta::type_name("admission_stats"), x.queued, x.running,
            x.max_queued, x.max_running, x.accepted, x.rejected, x.draining);
+}
+
+/// The persistence actor's write backlog, for /health and /metrics.
+struct persistence_stats {
+  int64_t backlog_writes = 0;  ///< writes waiting for the database
+  int64_t backlog_bytes = 0;
+  int64_t outage_since = 0;    ///< ms since the epoch; 0 = the database takes writes
+  int64_t refused = 0;         ///< writes refused with a full backlog, since start
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, persistence_stats& x) {
+  return f(caf::meta::type_name("persistence_stats"), x.backlog_writes, x.backlog_bytes,
+           x.outage_since, x.refused);
 }
 
 /// One stage attempt for a launcher. Paths in argv may use the placeholders

@@ -122,11 +122,11 @@ void cancel(const bridge_env& env, const api_call& c, reply_fn done) {
           });
 }
 
-// Asks the database and admission at once; answers when both have.
+// Asks the database, admission and persistence at once; answers when all have.
 void health(const bridge_env& env, reply_fn done) {
   struct parts {
     health_view view;
-    int pending = 2;
+    int pending = 3;
   };
   auto p = std::make_shared<parts>();
   p->view.sandbox_mode = env.info.sandbox_mode;
@@ -149,6 +149,15 @@ void health(const bridge_env& env, reply_fn done) {
     .then([p, finish](admission_stats& s) {
             p->view.admission_ok = true;
             p->view.stats = s;
+            finish();
+          },
+          [finish](caf::error&) { finish(); });
+  if (!env.b.persistence)
+    return finish();
+  env.self->request(env.b.persistence, env.timeout, stats_atom::value)
+    .then([p, finish](persistence_stats& s) {
+            p->view.persistence_ok = true;
+            p->view.writes = s;
             finish();
           },
           [finish](caf::error&) { finish(); });

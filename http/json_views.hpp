@@ -41,6 +41,8 @@ struct health_view {
   std::string database_detail;  ///< why not, when not ok
   bool admission_ok = false;
   admission_stats stats;
+  bool persistence_ok = false;  ///< the persistence actor answered
+  persistence_stats writes;     ///< its write backlog
   std::string sandbox_mode;
   int64_t now_ms = 0;
 };
