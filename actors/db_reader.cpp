@@ -77,6 +77,11 @@ caf::behavior db_reader(reader_ptr self, std::string conninfo) {
       return answer(
         with_connection(self, [&](pg::connection& c) { return pg::get_events(c, id, since); }));
     },
+    [=](events_atom, const std::string& id, int64_t since,
+        int64_t limit) -> caf::result<std::vector<job_event>> {
+      return answer(with_connection(
+        self, [&](pg::connection& c) { return pg::get_events(c, id, since, limit); }));
+    },
     [=](artifact_atom, const std::string& id,
         const std::string& name) -> caf::result<std::string> {
       return answer(with_connection(

@@ -4,6 +4,7 @@
 //   (get_atom, job_id)                     -> job_record | error(not_found)
 //   (list_atom, status_filter, int64 limit) -> job_list
 //   (events_atom, job_id, int64 since_seq) -> std::vector<job_event>
+//   (events_atom, job_id, int64 since_seq, int64 limit) -> at most limit of them
 //   (artifact_atom, job_id, name)          -> std::string | error(not_found)
 //   (checkpoint_atom, job_id)              -> checkpoints
 //   (resume_atom)                          -> std::vector<resumable_job>

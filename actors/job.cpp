@@ -11,6 +11,7 @@
 #include <rapidjson/document.h>
 
 #include "actors/job_logic.hpp"
+#include "actors/log_cap.hpp"
 #include "actors/job_metadata.hpp"
 #include "agent/competition_source.hpp"
 #include "core/clock.hpp"
@@ -35,6 +36,7 @@ struct job_state {
   int64_t seq = 0;
   std::string dir;              ///< absolute job directory
   agent::competition_source src;
+  log_cap cap;                  ///< bounds the stage output stored per step
   std::string stage;            ///< stage being run
   size_t step = 0;              ///< index into steps_for(stage)
   stage_outputs outputs;        ///< collected from this stage's steps so far
@@ -65,9 +67,10 @@ void publish(job_ptr self) {
 }
 
 void emit(job_ptr self, const std::string& kind, const std::string& message,
-          double progress = -1) {
+          double progress = -1, int64_t time = 0) {
   auto& st = self->state;
-  job_event ev{st.rec.id, ++st.seq, now_ms(), st.stage, kind, message, progress};
+  job_event ev{st.rec.id, ++st.seq, time != 0 ? time : now_ms(), st.stage, kind, message,
+               progress};
   if (st.deps.hub)
     self->send(st.deps.hub, publish_atom::value, ev);
   self->request(st.deps.persistence, db_timeout, events_atom::value,
@@ -235,9 +238,20 @@ void commit_stage(job_ptr self, int attempt) {
     .then([=](caf::ok_atom) { commit(); }, retry_or_fail);
 }
 
+// The step's output beyond the head: how much was dropped, then its tail.
+void release_tail(job_ptr self) {
+  auto& st = self->state;
+  auto t = st.cap.finish();
+  if (t.dropped > 0)
+    emit(self, "log_dropped", st.cap.marker(t.dropped));
+  for (auto& ev : t.last)
+    emit(self, ev.kind, ev.message, ev.progress, ev.time);
+}
+
 void on_step_result(job_ptr self, stage_result& r) {
   auto& st = self->state;
   st.step_running = false;
+  release_tail(self);
   if (st.cancel_requested)
     r.cancelled = true;
   auto steps = steps_for(st.stage, st.deps.pipeline, st.meta.time_budget_s);
@@ -355,6 +369,7 @@ caf::behavior job_actor(job_ptr self, resumable_job job, job_deps deps) {
   st.done = std::move(job.done);
   st.seq = job.last_seq;
   st.meta = parse_metadata(st.rec.metadata);
+  st.cap = log_cap{static_cast<size_t>(std::max(0, st.deps.pipeline.log_lines))};
   self->send(self, start_atom::value);
   return {
     [=](start_atom) { begin(self); },
@@ -367,7 +382,8 @@ caf::behavior job_actor(job_ptr self, resumable_job job, job_deps deps) {
         if (!ev.message.empty())
           st.meta.message = ev.message;
       }
-      emit(self, ev.kind, ev.message, ev.progress);
+      if (st.cap.admit(ev))
+        emit(self, ev.kind, ev.message, ev.progress, ev.time);
       if (ev.kind == "progress")
         publish(self);  // the hub coalesces these
     },

@@ -25,6 +25,7 @@
 // db_reader        (get_atom, job_id)                       -> job_record | error(not_found)
 //                  (list_atom, status_filter, limit)        -> job_list
 //                  (events_atom, job_id, since_seq)         -> std::vector<job_event>
+//                  (events_atom, job_id, since_seq, limit)  -> the first `limit` of them
 //                  (artifact_atom, job_id, name)            -> std::string | error(not_found)
 //                  (checkpoint_atom, job_id)                -> checkpoints
 //                  (resume_atom)                            -> std::vector<resumable_job>

@@ -37,12 +37,23 @@ const option_doc option_docs[] = {
   {"--http-threads=N", "2", "I/O threads serving HTTP"},
   {"--max-body=BYTES", "65536", "largest request body accepted (else 413)"},
   {"--max-in-flight=N", "1024", "HTTP requests waiting on actors (else 503)"},
+  {"--max-websockets=N", "1024", "open WebSocket sessions; an upgrade beyond gets 503 (0: no cap)"},
+  {"--max-websockets-per-client=N", "64",
+   "open WebSocket sessions per client address; beyond: 429 (0: no cap)"},
+  {"--ws-queue-bytes=BYTES", "1048576",
+   "frames queued per WebSocket, replay included; a client past it is closed with 4000"},
+  {"--ws-total-queue-bytes=BYTES", "67108864",
+   "frames queued in all WebSockets; past it, every client more than 64 KiB behind is closed"},
+  {"--ws-stall-timeout=S", "30", "a WebSocket that takes no frame this long is closed with 4000"},
   {"--sandbox=MODE", "bwrap", "bwrap, or process (rlimits only; no isolation)"},
   {"--memory-limit=BYTES", "8589934592", "address-space limit per stage process"},
   {"--cpu-limit=S", "3600", "CPU-seconds limit per stage process"},
   {"--stage-timeout=S", "900", "wall-clock limit per stage attempt"},
   {"--time-budget=S", "120", "model-search budget given to the train stage"},
   {"--max-attempts=N", "2", "attempts per stage before a job fails"},
+  {"--log-lines=N", "1000",
+   "stage output lines stored per step: the first and the last N, and how many were dropped"
+   " (0: all)"},
   {"--stage-bin=PATH", "(kagent-stage next to kagentd)", "the stage program"},
   {"--python=PATH", "/usr/bin/python3", "interpreter that runs solution.py"},
   {"--db-readers=N", "2", "read connections to the database"},
@@ -110,12 +121,19 @@ kagent_config::kagent_config() {
     .add(opts.http.threads, "http-threads", "HTTP I/O threads")
     .add(opts.http.max_body_bytes, "max-body", "largest request body")
     .add(opts.http.max_in_flight, "max-in-flight", "requests waiting on actors")
+    .add(opts.http.max_websockets, "max-websockets", "open WebSocket sessions")
+    .add(opts.http.max_websockets_per_client, "max-websockets-per-client",
+         "open WebSocket sessions per client address")
+    .add(opts.http.ws_queue_bytes, "ws-queue-bytes", "queued bytes per WebSocket")
+    .add(opts.http.ws_total_queue_bytes, "ws-total-queue-bytes", "queued bytes of all WebSockets")
+    .add(opts.http.ws_stall_timeout_s, "ws-stall-timeout", "seconds a WebSocket may stall")
     .add(opts.sandbox.mode, "sandbox", "bwrap or process")
     .add(opts.sandbox.memory_bytes, "memory-limit", "RLIMIT_AS per stage")
     .add(opts.sandbox.cpu_seconds, "cpu-limit", "RLIMIT_CPU per stage")
     .add(opts.pipeline.stage_timeout_s, "stage-timeout", "seconds per stage attempt")
     .add(opts.pipeline.time_budget_s, "time-budget", "model search budget, seconds")
     .add(opts.pipeline.max_attempts, "max-attempts", "attempts per stage")
+    .add(opts.pipeline.log_lines, "log-lines", "stage output lines stored per step, head and tail")
     .add(opts.pipeline.stage_bin, "stage-bin", "path of kagent-stage")
     .add(opts.pipeline.python, "python", "python interpreter for solution.py")
     .add(opts.database.readers, "db-readers", "read connections")
@@ -140,6 +158,10 @@ std::string kagent_config::finish(const std::string& argv0) {
            + " (3/4 of --stage-timeout)";
   if (opts.pipeline.max_attempts < 1)
     return "--max-attempts must be at least 1";
+  if (opts.pipeline.log_lines < 0)
+    return "--log-lines must be 0 (keep all) or more";
+  if (opts.http.ws_stall_timeout_s < 1)
+    return "--ws-stall-timeout must be at least 1 second";
   if (opts.http.threads == 0)
     opts.http.threads = 1;
   if (opts.database.readers < 1)

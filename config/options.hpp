@@ -16,6 +16,11 @@ struct http_options {
   size_t max_body_bytes = 64 * 1024;  ///< larger request bodies get 413
   size_t max_in_flight = 1024;        ///< requests waiting on actors; beyond: 503
   int request_timeout_s = 30;         ///< idle/read timeout per connection
+  size_t max_websockets = 1024;       ///< open WebSocket sessions; beyond: 503
+  size_t max_websockets_per_client = 64;  ///< per client address; beyond: 429
+  size_t ws_queue_bytes = 1024 * 1024; ///< frames queued per WebSocket (replay included); beyond: close 4000
+  size_t ws_total_queue_bytes = 64 << 20; ///< frames queued in all WebSockets; beyond: the most behind close
+  int ws_stall_timeout_s = 30;        ///< a WebSocket that takes no frame this long: close 4000
 };
 
 /// Admission control (actors/admission).
@@ -50,6 +55,7 @@ struct pipeline_options {
   int time_budget_s = 120;            ///< model search budget given to plan/train
   int max_attempts = 2;               ///< attempts per stage before the job fails
   int retry_backoff_ms = 1000;        ///< first retry delay, doubled per attempt
+  int log_lines = 1000;               ///< output lines stored per stage step: first and last N; 0 = all
 };
 
 /// Database (persistence/).

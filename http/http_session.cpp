@@ -23,6 +23,9 @@ namespace bhttp = boost::beast::http;
 http_session::http_session(net::ip::tcp::socket&& socket, std::shared_ptr<session_context> ctx)
   : stream_(std::move(socket)), strand_(stream_.get_executor()), ctx_(std::move(ctx)) {
   ++ctx_->sessions;
+  beast::error_code ec;
+  auto peer = stream_.socket().remote_endpoint(ec);
+  client_ = ec ? std::string{"unknown"} : peer.address().to_string();
 }
 
 http_session::~http_session() {
@@ -107,6 +110,17 @@ void http_session::handle(request&& req) {
     call.http_sessions = static_cast<int64_t>(ctx_->sessions.load());
     call.ws_sessions = static_cast<int64_t>(ctx_->ws_sessions.load());
   }
+  if (ws) {
+    auto verdict = ctx_->ws_admit->try_acquire(client_, ws_slot_);
+    if (verdict != ws_admission::verdict::ok) {
+      bool server = verdict == ws_admission::verdict::server_full;
+      auto res = error_response(server ? 503 : 429,
+                                server ? "Too many WebSocket sessions on this server"
+                                       : "Too many WebSocket sessions from this address");
+      res.set(bhttp::field::retry_after, std::to_string(ctx_->retry_after_s));
+      return push({std::move(res), req.version(), keep_alive, false});
+    }
+  }
   if (ctx_->in_flight.fetch_add(1) >= ctx_->max_in_flight) {
     --ctx_->in_flight;
     auto busy = error_response(503, "Server busy: too many requests in flight");
@@ -118,7 +132,15 @@ void http_session::handle(request&& req) {
   if (ws) {
     // Nothing is read after an upgrade request: the socket may change hands.
     closing_ = true;
-    ws_args_ = {call.job_id, call.since, ctx_->hub, ctx_->db_reader};
+    ws_args_.job_id = call.job_id;
+    ws_args_.since = call.since;
+    ws_args_.hub = ctx_->hub;
+    ws_args_.db_reader = ctx_->db_reader;
+    ws_args_.window_bytes = ctx_->ws_window_bytes;
+    ws_args_.max_queued_bytes = ctx_->ws_max_queued_bytes;
+    ws_args_.stall_timeout = ctx_->ws_stall_timeout;
+    ws_args_.total_bytes = ctx_->ws_total_bytes;
+    ws_args_.max_total_bytes = ctx_->ws_max_total_bytes;
     upgrade_req_ = std::move(req);
   }
   dispatch(seq, std::move(routed.call));
@@ -195,7 +217,7 @@ void http_session::upgrade() {
       --ctx_->in_flight;
   queue_.clear();
   closed_ = true;
-  std::make_shared<ws_session>(std::move(stream_), ctx_)
+  std::make_shared<ws_session>(std::move(stream_), ctx_, std::move(ws_slot_))
     ->run(std::move(*upgrade_req_), std::move(ws_args_));
 }
 

@@ -16,6 +16,7 @@
 
 #include "http/response.hpp"
 #include "http/session_context.hpp"
+#include "http/ws_admission.hpp"
 #include "http/ws_feed.hpp"
 
 namespace kagent::http {
@@ -65,6 +66,8 @@ private:
   uint64_t front_seq_ = 0;  // sequence number of queue_.front()
   std::optional<request> upgrade_req_;  // the pending WebSocket upgrade, if any
   ws_feed_args ws_args_;                // what it streams once upgraded
+  ws_slot ws_slot_;                     // its place among the WebSocket sessions
+  std::string client_;                  // the peer's address, for per-client caps
   bool reading_ = false;
   bool writing_ = false;
   bool closing_ = false;    // read no more; close once queue_ is written

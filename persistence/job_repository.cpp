@@ -157,13 +157,14 @@ caf::expected<job_list> list_jobs(connection& conn, const std::string& status_fi
 }
 
 caf::expected<std::vector<job_event>> get_events(connection& conn, const std::string& job_id,
-                                                 int64_t since_seq) {
+                                                 int64_t since_seq, int64_t limit) {
   std::vector<job_event> out;
   if (!is_uuid(job_id))
     return out;
   auto res = conn.exec("SELECT seq, " + ms("time") + ", stage, kind, message, progress"
-                       " FROM job_events WHERE job_id = $1 AND seq > $2 ORDER BY seq",
-                       {text(job_id), integer(since_seq)});
+                       " FROM job_events WHERE job_id = $1 AND seq > $2 ORDER BY seq"
+                       " LIMIT CASE WHEN $3::bigint > 0 THEN $3::bigint END",
+                       {text(job_id), integer(since_seq), integer(limit)});
   if (!res)
     return res.error();
   for (int i = 0; i < res->rows(); ++i)
