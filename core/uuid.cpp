@@ -1,35 +1,12 @@
 #include "core/uuid.hpp"
 
-#include <sys/random.h>
+#include "core/random.hpp"
 
 #include <cctype>
-#include <cerrno>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 
 namespace kagent {
-
-namespace {
-
-// Fills `buf` from the kernel's CSPRNG. Job ids are the only thing between a
-// user and another user's data, so there is no weaker fallback: without
-// entropy kagentd stops rather than hand out guessable ids.
-void os_random(unsigned char* buf, size_t n) {
-  size_t got = 0;
-  while (got < n) {
-    auto r = getrandom(buf + got, n - got, 0);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r <= 0) {
-      std::perror("kagent: getrandom");
-      std::abort();
-    }
-    got += static_cast<size_t>(r);
-  }
-}
-
-} // namespace
 
 std::string new_uuid() {
   // 16 fresh bytes per id, straight from getrandom(2): no user-space state
