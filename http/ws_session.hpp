@@ -31,8 +31,10 @@ namespace kagent::http {
 class ws_session : public std::enable_shared_from_this<ws_session> {
 public:
   /// How long a close frame may wait for a stalled socket before the
-  /// connection is dropped.
-  static constexpr std::chrono::seconds close_grace{5};
+  /// connection is dropped. Long: a reader that comes back within it still
+  /// reads the close frame and its resume point; what waits meanwhile is at
+  /// most the frame being written.
+  static constexpr std::chrono::seconds close_grace{60};
 
   /// Takes the connection of an http_session (its executor is a strand) and
   /// the place it holds among the server's WebSocket sessions.
