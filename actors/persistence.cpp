@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "persistence/job_repository.hpp"
+#include "persistence/key_repository.hpp"
 #include "persistence/pg_connection.hpp"
 
 namespace kagent {
@@ -234,6 +235,14 @@ caf::behavior persistence(persistence_ptr self, std::string conninfo) {
       return enqueue(self, "insert", n, false, [job = std::move(job)](pg::connection& c) {
         return pg::insert_job(c, job);
       });
+    },
+    [=](insert_atom, job_record& job, std::string& idem_key, std::string& request_hash) {
+      auto n = size_of(job) + idem_key.size() + request_hash.size();
+      return enqueue(self, "insert", n, false,
+                     [job = std::move(job), idem_key = std::move(idem_key),
+                      request_hash = std::move(request_hash)](pg::connection& c) {
+                       return pg::insert_job_idempotent(c, job, idem_key, request_hash);
+                     });
     },
     [=](update_atom, job_record& job) {
       auto n = size_of(job);

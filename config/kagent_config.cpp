@@ -31,6 +31,13 @@ const option_doc option_docs[] = {
    "local competition mirrors, searched in order (env KAGENT_COMPETITIONS)"},
   {"--database-url=URL", "(empty: embedded PostgreSQL in DATA_DIR/pg)",
    "libpq connection string or URI (env DATABASE_URL)"},
+  {"--allowed-hosts=NAME[,NAME...]", "(localhost, 127.0.0.1, [::1], the --host)",
+   "Host header values answered besides the defaults, with or without port; * = any;"
+   " others get 421"},
+  {"--cors-origin=ORIGIN", "(empty: CORS off)",
+   "the one web origin (https://ui.example) allowed cross-origin calls and WebSockets"},
+  {"--rate-limit=N", "10", "POST /run per API key and minute; beyond: 429 + Retry-After (0: none)"},
+  {"--max-queued-per-key=N", "100", "waiting jobs per API key; beyond: 429 (0: none)"},
   {"--max-queued=N", "1000", "jobs waiting for a slot before POST /run answers 429"},
   {"--max-running=N", "2", "jobs running at once (launcher slots)"},
   {"--retry-after=S", "5", "Retry-After seconds sent with 429"},
@@ -87,11 +94,15 @@ std::string dir_of_executable(const std::string& argv0) {
 
 } // namespace
 
-std::vector<std::string> split_path_list(const std::string& s) {
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+std::vector<std::string> split_path_list(const std::string& s, char sep) {
   std::vector<std::string> out;
   size_t start = 0;
   while (start <= s.size()) {
-    auto end = s.find(':', start);
+    auto end = s.find(sep, start);
     if (end == std::string::npos)
       end = s.size();
     if (end > start)
@@ -115,6 +126,10 @@ kagent_config::kagent_config() {
     .add(opts.pipeline.data_dir, "data-dir", "job directories and embedded database")
     .add(competitions_arg, "competitions", "competition mirror folders, DIR[:DIR...]")
     .add(opts.database.url, "database-url", "PostgreSQL URL; empty: embedded")
+    .add(allowed_hosts_arg, "allowed-hosts", "Host header values answered, NAME[,NAME...]")
+    .add(opts.http.cors_origin, "cors-origin", "origin allowed cross-origin calls")
+    .add(opts.admission.rate_limit_per_min, "rate-limit", "POST /run per API key and minute")
+    .add(opts.admission.max_queued_per_key, "max-queued-per-key", "waiting jobs per API key")
     .add(opts.admission.max_queued, "max-queued", "queued jobs before 429")
     .add(opts.admission.max_running, "max-running", "jobs running at once")
     .add(opts.admission.retry_after_s, "retry-after", "Retry-After seconds on 429")
@@ -144,6 +159,9 @@ kagent_config::kagent_config() {
 std::string kagent_config::finish(const std::string& argv0) {
   opts.pipeline.competitions = split_path_list(
     competitions_arg.empty() ? std::string{KAGENT_EXAMPLES_DIR} : competitions_arg);
+  opts.http.allowed_hosts = split_path_list(allowed_hosts_arg, ',');
+  if (opts.admission.rate_limit_per_min < 0)
+    return "--rate-limit must be 0 (none) or more";
   if (opts.pipeline.stage_bin.empty())
     opts.pipeline.stage_bin = dir_of_executable(argv0) + "/kagent-stage";
   if (opts.sandbox.mode != "bwrap" && opts.sandbox.mode != "process")
@@ -176,7 +194,9 @@ void print_help() {
          "usage: kagentd [--name=value ...]\n\noptions (default in brackets):\n");
   for (auto& d : option_docs)
     printf("  %-30s %s [%s]\n", d.flag, d.text, d.fallback);
-  printf("\nPrecedence: flags > config file > environment > defaults.\n");
+  printf("\nPrecedence: flags > config file > environment > defaults.\n"
+         "\nAPI keys: kagentd keys create --name=NAME [--admin] | keys list | keys revoke"
+         " --name=NAME\n  (with the same --database-url / --data-dir; see kagentd keys --help)\n");
 }
 
 } // namespace kagent

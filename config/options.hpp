@@ -21,6 +21,8 @@ struct http_options {
   size_t ws_queue_bytes = 1024 * 1024; ///< frames queued per WebSocket (replay included); beyond: close 4000
   size_t ws_total_queue_bytes = 64 << 20; ///< frames queued in all WebSockets; beyond: the most behind close
   int ws_stall_timeout_s = 30;        ///< a WebSocket that takes no frame this long: close 4000
+  std::vector<std::string> allowed_hosts;  ///< Host names answered besides the defaults; "*" = any
+  std::string cors_origin;            ///< the one origin allowed cross-origin calls; empty: CORS off
 };
 
 /// Admission control (actors/admission).
@@ -32,6 +34,8 @@ struct admission_options {
   size_t max_running = 2;    ///< jobs running at once (= launcher slots)
   int retry_after_s = 5;     ///< Retry-After sent with 429
   int max_time_budget_s = 675; ///< largest per-job budget; set from the stage timeout
+  int rate_limit_per_min = 10; ///< POST /run per API key and minute; 0 = none; beyond: 429
+  size_t max_queued_per_key = 100; ///< waiting jobs per API key; 0 = none; beyond: 429
 };
 
 /// Where jobs run and how they are confined (actors/launcher).

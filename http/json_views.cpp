@@ -175,6 +175,8 @@ std::string health_json(const health_view& h) {
                         : h.writes.outage_since != 0 ? "holding writes until the database is back"
                                                      : "ok");
   put(w, "sandbox", h.sandbox_mode);
+  put(w, "auth", h.keys.required ? "api keys (" + std::to_string(h.keys.live_keys) + " live)"
+                                 : "off: no API keys, loopback only, every client sees every job");
   w.EndObject();
   w.Key("queue_length");
   w.Int64(h.stats.queued);

@@ -79,6 +79,8 @@ server::start(caf::actor_system& sys, const http_options& opts, backends b, serv
   // was started with it times out.
   auto backend_timeout = std::max(std::chrono::milliseconds{250},
                                   std::chrono::milliseconds{opts.request_timeout_s * 250});
+  ctx->limits.allowed_hosts = default_allowed_hosts(opts.host, (*lst)->port(), opts.allowed_hosts);
+  ctx->limits.cors_origin = opts.cors_origin;
   ctx->bridge = spawn_bridge(sys, std::move(b), std::move(info), backend_timeout);
   p->ctx = ctx;
   p->lst = std::move(*lst);

@@ -138,15 +138,16 @@ caf::expected<job_record> get_job(connection& conn, const std::string& job_id) {
 }
 
 caf::expected<job_list> list_jobs(connection& conn, const std::string& status_filter,
-                                  int64_t limit) {
+                                  int64_t limit, const std::string& owner) {
   limit = std::max<int64_t>(0, std::min<int64_t>(limit, 10000));
-  const char* where = " WHERE ($1 = '' OR status = $1)";
-  auto count = conn.exec(std::string{"SELECT count(*) FROM jobs"} + where, {text(status_filter)});
+  const char* where = " WHERE ($1 = '' OR status = $1) AND ($3 = '' OR owner = $3)";
+  auto count = conn.exec(std::string{"SELECT count(*) FROM jobs"} + where + " AND $2::bigint >= 0",
+                         {text(status_filter), integer(limit), text(owner)});
   if (!count)
     return count.error();
   auto res = conn.exec("SELECT " + job_columns + " FROM jobs" + where +
                          " ORDER BY created_at DESC, id DESC LIMIT $2",
-                       {text(status_filter), integer(limit)});
+                       {text(status_filter), integer(limit), text(owner)});
   if (!res)
     return res.error();
   job_list out;
