@@ -183,8 +183,10 @@ caf::result<job_record> submit(admission_ptr self, submit_request req) {
     admit(self, std::move(req), *slug, rp);
     return rp;
   }
+  if (!st.db_reader)
+    return make_error(errc::internal, "Idempotency-Key needs the database reader");
   auto key = req.owner + '\n' + req.idempotency_key;
-  if (!st.idem_pending.insert(key).second || !st.db_reader)
+  if (!st.idem_pending.insert(key).second)
     return make_error(errc::conflict, "a request with this Idempotency-Key is in progress");
   auto reader = st.db_reader;
   auto gone = [=](caf::error& err) mutable {

@@ -180,18 +180,6 @@ void commit_failed(job_ptr self, const caf::error& err) {
   stage_failed(self, r, {});
 }
 
-// Waits between tries of a write that must land (a checkpoint, the final
-// status) while the persistence actor refuses it: 0.5 s doubling to 10 s.
-std::chrono::milliseconds write_retry_delay(int attempt) {
-  return std::chrono::milliseconds(std::min<int64_t>(10'000, retry_delay_ms(attempt + 1, 500)));
-}
-
-// True when a failed write may succeed later unchanged: the database is away
-// or the persistence actor was slow; anything else is a real refusal.
-bool worth_retrying(const caf::error& err) {
-  return code_of(err) == errc::db_unavailable || err.category() != errc_category;
-}
-
 void commit_stage(job_ptr self, int attempt) {
   auto& st = self->state;
   stage_outputs small;
@@ -207,12 +195,12 @@ void commit_stage(job_ptr self, int attempt) {
   // Outputs are in memory: a commit the database cannot take now is tried
   // again, never paid for with a rerun of the stage (DESIGN §5).
   auto retry_or_fail = [=](caf::error& err) {
-    if (!worth_retrying(err))
+    if (!write_worth_retrying(err))
       return commit_failed(self, err);
     get_logger("actors")->warn("checkpoint not stored; retrying job_id={} stage={} attempt={} "
                                "error={}", self->state.rec.id, stage, self->state.rec.attempt,
                                self->system().render(err));
-    self->delayed_send(self, write_retry_delay(attempt), checkpoint_atom::value, attempt + 1);
+    self->delayed_send(self, std::chrono::milliseconds(write_retry_delay_ms(attempt)), checkpoint_atom::value, attempt + 1);
   };
   auto commit = [=] {
     // No timeout: the persistence actor holds the write through an outage
@@ -322,14 +310,14 @@ void store_final(job_ptr self, int attempt) {
   self->request(self->state.deps.persistence, caf::infinite, update_atom::value, rec)
     .then([=](caf::ok_atom) { done(); },
           [=](caf::error& err) {
-            if (!worth_retrying(err)) {
+            if (!write_worth_retrying(err)) {
               get_logger("actors")->error("final status refused job_id={} error={}", rec.id,
                                           self->system().render(err));
               return done();
             }
             get_logger("actors")->warn("final status not stored; retrying job_id={} error={}",
                                        rec.id, self->system().render(err));
-            self->delayed_send(self, write_retry_delay(attempt), update_atom::value, attempt + 1);
+            self->delayed_send(self, std::chrono::milliseconds(write_retry_delay_ms(attempt)), update_atom::value, attempt + 1);
           });
 }
 
