@@ -54,6 +54,16 @@ def opts(*flags):
     return list(flags)
 
 
+def tcp_mem_mib():
+    """Kernel memory of all TCP sockets (what idle readers hold outside RSS)."""
+    with open("/proc/net/sockstat") as f:
+        for line in f:
+            if line.startswith("TCP:"):
+                parts = line.split()
+                return int(parts[parts.index("mem") + 1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    return 0
+
+
 def health_ok(srv):
     try:
         return srv.request("GET", "/health", timeout=10).status == 200
@@ -147,14 +157,17 @@ def check_idle_crowd(c, mirror):
                 break
         c.equal(sum(w.status == 101 for w in crowd), IDLE, f"{IDLE} clients upgraded")
         peak, answered = base, 0
+        tcp_base = tcp_peak = tcp_mem_mib()
         deadline = time.time() + 45
         while time.time() < deadline:
             peak = max(peak, rss_mib(srv.proc.pid))
+            tcp_peak = max(tcp_peak, tcp_mem_mib())
             answered += health_ok(srv)
             time.sleep(1)
         after = rss_mib(srv.proc.pid)
         print(f"{IDLE} idle /ws/jobs clients for 45 s: RSS {base:.0f} MiB -> peak {peak:.0f} MiB, "
-              f"{after:.0f} MiB at the end; /health answered {answered} times", flush=True)
+              f"{after:.0f} MiB at the end; kernel TCP memory {tcp_base:.0f} -> peak "
+              f"{tcp_peak:.0f} MiB; /health answered {answered} times", flush=True)
         c.check(peak - base < 300, f"RSS stays bounded: +{peak - base:.0f} MiB")
         c.check(answered >= 30, f"/health answers throughout: {answered}")
         for w in crowd:
