@@ -11,6 +11,7 @@
 #include "actors/admission.hpp"
 #include "actors/db_reader.hpp"
 #include "actors/job_supervisor.hpp"
+#include "actors/key_store.hpp"
 #include "actors/launcher.hpp"
 #include "actors/messages.hpp"
 #include "actors/persistence.hpp"
@@ -20,8 +21,10 @@
 #include "core/log.hpp"
 #include "http/server.hpp"
 #include "persistence/embedded_postgres.hpp"
+#include "persistence/key_repository.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/pg_connection.hpp"
+#include "tools/keys_command.hpp"
 
 using namespace kagent;
 
@@ -73,13 +76,26 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
     embedded.emplace(std::move(*pg));
     conninfo = embedded->conninfo();
   }
+  std::vector<api_key_entry> keys;
   {
     auto conn = pg::connection::open(conninfo);
     if (!conn)
       return fail("database: " + detail_of(conn.error()));
     if (auto err = pg::migrate(*conn))
       return fail("schema migration: " + detail_of(err));
+    auto live = pg::live_keys(*conn);
+    if (!live)
+      return fail("api keys: " + detail_of(live.error()));
+    keys = std::move(*live);
   }
+  // Without keys anyone who reaches the port owns every job: only loopback.
+  bool loopback = is_loopback_host(opts.http.host);
+  if (keys.empty() && !loopback)
+    return fail("refusing to listen on " + opts.http.host + " without API keys; create one "
+                "with `kagentd keys create --name=NAME` or listen on 127.0.0.1");
+  if (keys.empty())
+    log->warn("no API keys: serving loopback only, and every client sees every job "
+              "(kagentd keys create --name=NAME turns keys on)");
   auto node = host_name();
   spawned all{sys, {}};
   auto persistence = all.add(spawn_persistence(sys, conninfo));
@@ -91,7 +107,8 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   auto hub = all.add(spawn_progress_hub(sys));
   auto supervisor = all.add(spawn_job_supervisor(
     sys, {launchers, persistence, readers, opts.pipeline, node, 3, hub}));
-  auto admission = all.add(spawn_admission(sys, opts.admission, persistence, supervisor));
+  auto admission = all.add(spawn_admission(sys, opts.admission, persistence, supervisor, readers));
+  auto key_store = all.add(spawn_key_store(sys, std::move(keys), readers, {!loopback}));
   caf::anon_send(supervisor, admission);
   // Resume every job that was accepted and not finished before the last stop.
   {
@@ -103,7 +120,7 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
                },
                [&](caf::error& err) { log->error("resume failed: {}", sys.render(err)); });
   }
-  auto server = http::server::start(sys, opts.http, {admission, supervisor, readers, hub},
+  auto server = http::server::start(sys, opts.http, {admission, supervisor, readers, hub, persistence, key_store},
                                     {opts.admission.retry_after_s, opts.sandbox.mode});
   if (!server)
     return fail("HTTP: " + detail_of(server.error()));
@@ -124,6 +141,8 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
 } // namespace
 
 int main(int argc, char** argv) {
+  if (is_keys_command(argc, argv))
+    return run_keys_command(argc, argv);
   for (int i = 1; i < argc; ++i)
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       print_help();

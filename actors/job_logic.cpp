@@ -1,5 +1,7 @@
 #include "actors/job_logic.hpp"
 
+#include "core/error.hpp"
+
 #include <algorithm>
 
 namespace kagent {
@@ -109,6 +111,14 @@ double overall_progress(const std::string& stage, double within) {
     start += width[i];
   within = std::min(std::max(within, 0.0), 1.0);
   return std::min(1.0, start + width[n - 1] * within);
+}
+
+int64_t write_retry_delay_ms(int attempt) {
+  return std::min<int64_t>(10'000, retry_delay_ms(attempt + 1, 500));
+}
+
+bool write_worth_retrying(const caf::error& err) {
+  return code_of(err) == errc::db_unavailable || err.category() != errc_category;
 }
 
 } // namespace kagent

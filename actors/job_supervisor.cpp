@@ -86,7 +86,7 @@ void respawn(supervisor_ptr self, const std::string& id, const caf::error& reaso
     rec.status = status::failed;
     rec.completed_at = now_ms();
     rec.error = "job actor crashed " + std::to_string(lj.restarts + 1) + " times";
-    self->request(st.deps.persistence, read_timeout, update_atom::value, rec)
+    self->request(st.deps.persistence, caf::infinite, update_atom::value, rec)
       .then([=](caf::ok_atom) { release(self, id); },
             [=](caf::error&) { release(self, id); });
     return;

@@ -14,6 +14,8 @@ struct backends {
   caf::actor supervisor;  ///< live jobs: get, cancel
   caf::actor db_reader;   ///< stored jobs, events, files, lists, ping
   caf::actor hub;         ///< progress hub: live event streams
+  caf::actor persistence; ///< write backlog figures for /health; may be null
+  caf::actor key_store;   ///< who a key stands for; null: no keys (everyone sees all)
 };
 
 /// Node facts the responses carry.
