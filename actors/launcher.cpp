@@ -10,6 +10,7 @@
 #include <fstream>
 #include <future>
 #include <memory>
+#include <optional>
 
 #include <caf/all.hpp>
 #include <rapidjson/document.h>
@@ -39,16 +40,25 @@ struct run_state {
   int64_t started_ms = 0;
   bool timed_out = false;
   bool cancelled = false;
+  bool abandoned = false;               // the requester died: nobody waits
   std::string json_error;               // last {"error": ...} line
   std::string last_stderr;              // last non-empty stderr line
   std::ofstream log;                    // <job_dir>/logs/<stage>.log
   std::unique_ptr<child_process> child; // last member: destroyed (killed) first
 };
 
+/// A request that came while an abandoned run was still being killed.
+struct queued_run {
+  stage_request req;
+  caf::response_promise promise;
+  caf::actor requester;
+};
+
 struct launcher_state {
   launcher_options opts;
   uint64_t next_id = 1;
   std::unique_ptr<run_state> run; // empty while idle; destroying it kills the child
+  std::optional<queued_run> queued;
   std::shared_ptr<spdlog::logger> log = get_logger("launcher");
   static inline const char* name = "launcher";
 };
@@ -189,41 +199,73 @@ bool running(launcher_actor self, uint64_t id) {
   return self->state.run && self->state.run->id == id;
 }
 
+/// Starts `req` for `requester`; the result goes to `promise`.
+void begin(launcher_actor self, stage_request req, caf::response_promise promise,
+           caf::actor requester) {
+  auto& st = self->state;
+  auto r = std::make_unique<run_state>();
+  r->id = st.next_id++;
+  req.job_dir = absolute(req.job_dir);
+  req.competition_dir = absolute(req.competition_dir);
+  req.description = absolute(req.description);
+  r->req = std::move(req);
+  r->requester = requester;
+  r->promise = promise;
+  r->started_ms = now_ms();
+  if (auto err = start(self, *r)) {
+    stage_result res;
+    res.error = "sandbox: " + detail_of(err);
+    st.log->error("stage not started job_id={} stage={} attempt={} error={}", r->req.job_id,
+                  r->req.stage, r->req.attempt, res.error);
+    promise.deliver(std::move(res));
+    return;
+  }
+  st.log->info("stage started job_id={} stage={} attempt={} pid={} mode={}", r->req.job_id,
+               r->req.stage, r->req.attempt, r->child->pid(), st.opts.sandbox.mode);
+  if (r->req.timeout_ms > 0)
+    self->delayed_send(self, std::chrono::milliseconds(r->req.timeout_ms), deadline_atom::value,
+                       r->id);
+  if (requester)
+    self->monitor(requester);
+  st.run = std::move(r);
+}
+
 caf::behavior launcher(launcher_actor self, launcher_options opts) {
   self->state.opts = std::move(opts);
+  // A requester that dies mid-stage (a crashed job actor) takes its child
+  // with it; the slot frees up once the child is reaped.
+  self->set_down_handler([=](caf::down_msg& msg) {
+    auto& st = self->state;
+    if (st.queued && st.queued->requester.address() == msg.source)
+      st.queued.reset();
+    if (!st.run || st.run->abandoned || st.run->requester.address() != msg.source)
+      return;
+    st.log->warn("requester died; killing its stage job_id={} stage={} attempt={}",
+                 st.run->req.job_id, st.run->req.stage, st.run->req.attempt);
+    st.run->abandoned = true;
+    st.run->child->kill(SIGKILL);
+  });
   return {
       [=](run_atom, stage_request& req) -> caf::result<stage_result> {
         auto& st = self->state;
-        if (st.run)
+        if (st.run && (!st.run->abandoned || st.queued))
           return make_error(errc::conflict, "launcher busy");
-        auto r = std::make_unique<run_state>();
-        r->id = st.next_id++;
-        req.job_dir = absolute(req.job_dir);
-        req.competition_dir = absolute(req.competition_dir);
-        req.description = absolute(req.description);
-        r->req = std::move(req);
-        r->requester = caf::actor_cast<caf::actor>(self->current_sender());
-        r->started_ms = now_ms();
-        if (auto err = start(self, *r)) {
-          stage_result res;
-          res.error = "sandbox: " + detail_of(err);
-          st.log->error("stage not started job_id={} stage={} attempt={} error={}", r->req.job_id,
-                        r->req.stage, r->req.attempt, res.error);
-          return res;
+        auto requester = caf::actor_cast<caf::actor>(self->current_sender());
+        auto rp = self->make_response_promise();
+        if (st.run) {
+          // The dying run is gone within moments; this one starts right after.
+          if (requester)
+            self->monitor(requester);
+          st.queued = queued_run{std::move(req), rp, requester};
+          return rp;
         }
-        st.log->info("stage started job_id={} stage={} attempt={} pid={} mode={}", r->req.job_id,
-                     r->req.stage, r->req.attempt, r->child->pid(), st.opts.sandbox.mode);
-        if (r->req.timeout_ms > 0)
-          self->delayed_send(self, std::chrono::milliseconds(r->req.timeout_ms),
-                             deadline_atom::value, r->id);
-        r->promise = self->make_response_promise();
-        auto rp = r->promise;
-        st.run = std::move(r);
+        begin(self, std::move(req), rp, requester);
         return rp;
       },
       [=](cancel_atom, const std::string& job_id) {
         auto& run = self->state.run;
-        if (run && run->req.job_id == job_id && !run->cancelled && !run->timed_out) {
+        if (run && run->req.job_id == job_id && !run->cancelled && !run->timed_out
+            && !run->abandoned) {
           self->state.log->info("cancelling job_id={} stage={} attempt={}", job_id, run->req.stage,
                                 run->req.attempt);
           run->cancelled = true;
@@ -233,7 +275,7 @@ caf::behavior launcher(launcher_actor self, launcher_options opts) {
       },
       [=](deadline_atom, uint64_t id) {
         auto& run = self->state.run;
-        if (!running(self, id) || run->cancelled || run->timed_out)
+        if (!running(self, id) || run->cancelled || run->timed_out || run->abandoned)
           return;
         self->state.log->warn("stage deadline job_id={} stage={} attempt={} timeout_ms={}",
                               run->req.job_id, run->req.stage, run->req.attempt,
@@ -254,16 +296,24 @@ caf::behavior launcher(launcher_actor self, launcher_options opts) {
         if (s == child_stream::err && !line.empty())
           r.last_stderr = line;
         auto ev = to_event(r, s, line);
-        if (r.requester)
+        if (r.requester && !r.abandoned)
           self->send(r.requester, stage_event_atom::value, std::move(ev));
       },
       [=](child_atom, uint64_t id, int32_t code, int32_t sig) {
+        auto& st = self->state;
         if (!running(self, id))
           return;
         auto res = finish(self, code, sig);
-        auto rp = self->state.run->promise;
-        self->state.run.reset(); // joins the (finished) watcher thread
-        rp.deliver(std::move(res));
+        auto run = std::move(st.run);
+        if (run->requester)
+          self->demonitor(run->requester);
+        if (!run->abandoned)
+          run->promise.deliver(std::move(res));
+        run.reset(); // joins the (finished) watcher thread
+        if (auto next = std::move(st.queued)) {
+          st.queued.reset();
+          begin(self, std::move(next->req), next->promise, next->requester);
+        }
       },
   };
 }

@@ -1,7 +1,9 @@
 // The sandbox launcher: one slot that runs one stage attempt at a time as a
 // child process (bwrap or plain, see sandbox_command), streams its stdout
 // protocol back to the requester, enforces the wall-clock deadline, cancels
-// on request and reads the stage's output files back into the result.
+// on request and reads the stage's output files back into the result. It
+// monitors its requester: when that job actor dies, its child dies too and
+// the slot is free again (a respawned job actor waits for that, not "busy").
 //
 //   (run_atom, stage_request)   -> stage_result, later; error(conflict) if busy
 //       streams (stage_event_atom, job_event) to the requester meanwhile

@@ -84,14 +84,16 @@ struct fixture {
   }
 
   sandbox_options sandbox; ///< limits for the next start()
+  std::string stage_bin = "/bin/true";     ///< for the next start()
+  std::string python = "/usr/bin/python3"; ///< for the next start()
 
   void start(const std::string& mode, int kill_grace_ms = 200) {
     launcher_options opts;
     opts.sandbox = sandbox;
     opts.sandbox.mode = mode;
     opts.sandbox.kill_grace_ms = kill_grace_ms;
-    opts.python = "/usr/bin/python3";
-    opts.stage_bin = "/bin/true";
+    opts.python = python;
+    opts.stage_bin = stage_bin;
     launcher = spawn_launcher(sys, opts);
   }
 
