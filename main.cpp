@@ -67,7 +67,8 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   std::optional<pg::embedded_postgres> embedded;
   auto conninfo = opts.database.url;
   if (conninfo.empty()) {
-    auto pg = pg::embedded_postgres::start({opts.pipeline.data_dir, opts.database.pg_bin});
+    auto pg = pg::embedded_postgres::start(
+      {opts.pipeline.data_dir, opts.database.pg_dir, opts.database.pg_bin});
     if (!pg)
       return fail("embedded PostgreSQL: " + detail_of(pg.error()));
     embedded.emplace(std::move(*pg));

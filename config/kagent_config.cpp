@@ -31,6 +31,7 @@ const option_doc option_docs[] = {
    "local competition mirrors, searched in order (env KAGENT_COMPETITIONS)"},
   {"--database-url=URL", "(empty: embedded PostgreSQL in DATA_DIR/pg)",
    "libpq connection string or URI (env DATABASE_URL)"},
+  {"--pg-dir=DIR", "DATA_DIR/pg", "where the embedded PostgreSQL cluster lives"},
   {"--max-queued=N", "1000", "jobs waiting for a slot before POST /run answers 429"},
   {"--max-running=N", "2", "jobs running at once (launcher slots)"},
   {"--retry-after=S", "5", "Retry-After seconds sent with 429"},
@@ -104,6 +105,7 @@ kagent_config::kagent_config() {
     .add(opts.pipeline.data_dir, "data-dir", "job directories and embedded database")
     .add(competitions_arg, "competitions", "competition mirror folders, DIR[:DIR...]")
     .add(opts.database.url, "database-url", "PostgreSQL URL; empty: embedded")
+    .add(opts.database.pg_dir, "pg-dir", "embedded cluster directory")
     .add(opts.admission.max_queued, "max-queued", "queued jobs before 429")
     .add(opts.admission.max_running, "max-running", "jobs running at once")
     .add(opts.admission.retry_after_s, "retry-after", "Retry-After seconds on 429")

@@ -54,7 +54,8 @@ struct pipeline_options {
 
 /// Database (persistence/).
 struct database_options {
-  std::string url;              ///< empty: embedded PostgreSQL in <data_dir>/pg
+  std::string url;              ///< empty: embedded PostgreSQL in pg_dir
+  std::string pg_dir;           ///< embedded cluster's directory; empty: <data_dir>/pg
   std::string pg_bin = "/usr/lib/postgresql/15/bin";
   int readers = 2;              ///< read connections (status, lists, files)
 };
