@@ -38,9 +38,16 @@ const option_doc option_docs[] = {
   {"--http-threads=N", "2", "I/O threads serving HTTP"},
   {"--max-body=BYTES", "65536", "largest request body accepted (else 413)"},
   {"--max-in-flight=N", "1024", "HTTP requests waiting on actors (else 503)"},
-  {"--sandbox=MODE", "bwrap", "bwrap, or process (rlimits only; no isolation)"},
+  {"--sandbox=MODE", "bwrap", "bwrap, or process (uid, rlimits and cgroup; no isolation)"},
+  {"--sandbox-user=NAME", "kagent-sandbox", "system user stages run as when kagentd is root"},
+  {"--cgroup=POLICY", "optional",
+   "required: refuse to start without a per-stage cgroup; optional: warn (and /health says so)"},
+  {"--stage-memory=BYTES", "8589934592", "memory of a whole stage, tmpfs included (cgroup)"},
+  {"--process-limit=N", "512", "processes and threads of a whole stage (cgroup)"},
+  {"--tmp-size=BYTES", "1073741824", "size of a stage's /tmp and of its /dev/shm (bwrap)"},
   {"--memory-limit=BYTES", "8589934592", "address-space limit per stage process"},
   {"--cpu-limit=S", "3600", "CPU-seconds limit per stage process"},
+  {"--max-output=BYTES", "33554432", "largest output file read back from a stage"},
   {"--stage-timeout=S", "900", "wall-clock limit per stage attempt"},
   {"--time-budget=S", "120", "model-search budget given to the train stage"},
   {"--max-attempts=N", "2", "attempts per stage before a job fails"},
@@ -113,8 +120,14 @@ kagent_config::kagent_config() {
     .add(opts.http.max_body_bytes, "max-body", "largest request body")
     .add(opts.http.max_in_flight, "max-in-flight", "requests waiting on actors")
     .add(opts.sandbox.mode, "sandbox", "bwrap or process")
+    .add(opts.sandbox.user, "sandbox-user", "system user stages run as (as root)")
+    .add(opts.sandbox.cgroup, "cgroup", "required or optional")
+    .add(opts.sandbox.stage_memory_bytes, "stage-memory", "cgroup memory limit per stage")
+    .add(opts.sandbox.processes, "process-limit", "cgroup task limit per stage")
+    .add(opts.sandbox.tmp_bytes, "tmp-size", "size of /tmp and /dev/shm per stage")
     .add(opts.sandbox.memory_bytes, "memory-limit", "RLIMIT_AS per stage")
     .add(opts.sandbox.cpu_seconds, "cpu-limit", "RLIMIT_CPU per stage")
+    .add(opts.sandbox.max_output_bytes, "max-output", "largest output file read back")
     .add(opts.pipeline.stage_timeout_s, "stage-timeout", "seconds per stage attempt")
     .add(opts.pipeline.time_budget_s, "time-budget", "model search budget, seconds")
     .add(opts.pipeline.max_attempts, "max-attempts", "attempts per stage")
@@ -132,6 +145,12 @@ std::string kagent_config::finish(const std::string& argv0) {
     opts.pipeline.stage_bin = dir_of_executable(argv0) + "/kagent-stage";
   if (opts.sandbox.mode != "bwrap" && opts.sandbox.mode != "process")
     return "--sandbox must be bwrap or process, got '" + opts.sandbox.mode + "'";
+  if (opts.sandbox.cgroup != "required" && opts.sandbox.cgroup != "optional")
+    return "--cgroup must be required or optional, got '" + opts.sandbox.cgroup + "'";
+  if (opts.sandbox.stage_memory_bytes < (16 << 20) || opts.sandbox.processes < 8
+      || opts.sandbox.tmp_bytes < (1 << 20) || opts.sandbox.max_output_bytes < 1)
+    return "--stage-memory must be at least 16 MiB, --process-limit at least 8, --tmp-size at "
+           "least 1 MiB and --max-output positive";
   if (opts.admission.max_running == 0)
     return "--max-running must be at least 1";
   // The train stage stops its search by 85 % of the budget; leave the rest of the

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sandbox/options.hpp"
+
 namespace kagent {
 
 /// HTTP listener (http/).
@@ -29,16 +31,8 @@ struct admission_options {
   int max_time_budget_s = 675; ///< largest per-job budget; set from the stage timeout
 };
 
-/// Where jobs run and how they are confined (actors/launcher).
-struct sandbox_options {
-  std::string mode = "bwrap";         ///< bwrap | process (rlimits only)
-  std::string bwrap = "/usr/bin/bwrap";
-  int64_t memory_bytes = 8LL << 30;   ///< RLIMIT_AS per stage process
-  int64_t cpu_seconds = 3600;         ///< RLIMIT_CPU
-  int64_t file_bytes = 2LL << 30;     ///< RLIMIT_FSIZE
-  int64_t processes = 256;            ///< RLIMIT_NPROC (process mode only)
-  int kill_grace_ms = 500;            ///< SIGTERM -> SIGKILL delay
-};
+/// Where jobs run and how they are confined (actors/launcher, sandbox/).
+using sandbox_options = sandbox::options;
 
 /// The pipeline a job actor drives (actors/job).
 struct pipeline_options {

@@ -172,6 +172,7 @@ std::string health_json(const health_view& h) {
   put(w, "api", h.admission_ok ? "ok" : "error: admission not answering");
   put(w, "database", h.database_ok ? "ok" : "error: " + h.database_detail);
   put(w, "sandbox", h.sandbox_mode);
+  put(w, "sandbox_limits", h.sandbox_limits);
   w.EndObject();
   w.Key("queue_length");
   w.Int64(h.stats.queued);

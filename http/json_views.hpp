@@ -42,6 +42,7 @@ struct health_view {
   bool admission_ok = false;
   admission_stats stats;
   std::string sandbox_mode;
+  std::string sandbox_limits;  ///< "uid ..., cgroup ...", or a WARNING without cgroup
   int64_t now_ms = 0;
 };
 

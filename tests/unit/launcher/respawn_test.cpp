@@ -104,6 +104,7 @@ CAF_TEST(a job actor killed mid stage is respawned and its job still succeeds) {
   deps.db_reader = db;
   deps.pipeline = pipeline;
   deps.node = "node-a";
+  deps.stage_user = host->user; // the job dir is the stage user's, as in kagentd
   auto sup = spawn_job_supervisor(sys, deps);
   resumable_job job;
   job.job.id = "00000000-0000-4000-8000-0000000000aa";
