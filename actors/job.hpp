@@ -10,7 +10,7 @@
 
 #include "actors/messages.hpp"
 #include "config/options.hpp"
-#include "sandbox/spawn.hpp"
+#include "sandbox/identity.hpp"
 
 namespace kagent {
 

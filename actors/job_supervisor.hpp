@@ -11,7 +11,7 @@
 
 #include "actors/messages.hpp"
 #include "config/options.hpp"
-#include "sandbox/spawn.hpp"
+#include "sandbox/identity.hpp"
 
 namespace kagent {
 

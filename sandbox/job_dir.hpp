@@ -10,7 +10,7 @@
 #include <string>
 
 #include "core/result.hpp"
-#include "sandbox/spawn.hpp"
+#include "sandbox/identity.hpp"
 #include "sandbox/unique_fd.hpp"
 
 namespace kagent::sandbox {

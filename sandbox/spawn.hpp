@@ -12,17 +12,10 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "sandbox/identity.hpp"
 #include "sandbox/seccomp_filter.hpp"
 
 namespace kagent::sandbox {
-
-/// Who the program runs as. `change` false: whoever we are.
-struct identity {
-  bool change = false;
-  uid_t uid = 0;
-  gid_t gid = 0;
-  std::string name; ///< for messages
-};
 
 /// Per-process resource limits; values <= 0 are inherited. (Processes are
 /// bounded per stage by its cgroup: RLIMIT_NPROC counts a whole uid.)

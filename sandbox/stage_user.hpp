@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "sandbox/spawn.hpp"
+#include "sandbox/identity.hpp"
 
 namespace kagent::sandbox {
 
