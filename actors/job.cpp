@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
-#include <fstream>
 #include <sys/stat.h>
 
 #include <caf/all.hpp>
@@ -17,6 +16,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "sandbox/job_dir.hpp"
 
 namespace kagent {
 
@@ -92,30 +92,26 @@ void persist_row(job_ptr self) {
           });
 }
 
-bool write_file(const std::string& path, const std::string& content) {
-  std::ofstream out{path, std::ios::binary | std::ios::trunc};
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  return static_cast<bool>(out);
-}
-
-// Creates the job directory and puts every committed output back, so a
-// resumed job finds its inputs even when the directory was lost.
+// Creates the job directory (owned by the stage user) and puts every
+// committed output back, so a resumed job finds its inputs even when the
+// directory was lost. Written through the directory's descriptor: whatever
+// a stage left in place of a file is replaced, never written through.
 std::string prepare_dir(job_ptr self) {
   auto& st = self->state;
-  auto rel = job_dir_of(st.deps.pipeline, st.rec.id);
-  auto jobs = st.deps.pipeline.data_dir + "/jobs";
+  auto& user = st.deps.stage_user;
   mkdir(st.deps.pipeline.data_dir.c_str(), 0755);
-  mkdir(jobs.c_str(), 0755);
-  if (mkdir(rel.c_str(), 0755) != 0 && errno != EEXIST)
-    return "cannot create job directory " + rel;
+  auto dir = sandbox::make_job_dir(st.deps.pipeline.data_dir + "/jobs", st.rec.id, user);
+  if (!dir)
+    return "job directory: " + dir.error();
+  auto path = job_dir_of(st.deps.pipeline, st.rec.id);
   char buf[PATH_MAX];
-  if (!realpath(rel.c_str(), buf))
-    return "cannot resolve job directory " + rel;
+  if (!realpath(path.c_str(), buf))
+    return "cannot resolve job directory " + path;
   st.dir = buf;
   for (auto& [stage, files] : st.done)
     for (auto& [name, content] : files)
-      if (!write_file(st.dir + "/" + name, content))
-        return "cannot restore " + name + " into the job directory";
+      if (auto r = sandbox::write_file(dir->get(), name, content, user); !r)
+        return "cannot restore the " + stage + " checkpoint: " + r.error();
   return {};
 }
 
@@ -244,7 +240,7 @@ void on_step_result(job_ptr self, stage_result& r) {
     r.cancelled = true;
   auto steps = steps_for(st.stage, st.deps.pipeline, st.meta.time_budget_s);
   auto missing = missing_outputs(steps[st.step], r);
-  if (r.exit_code != 0 || r.timed_out || r.cancelled || !missing.empty())
+  if (r.exit_code != 0 || r.timed_out || r.cancelled || r.unsafe_output || !missing.empty())
     return stage_failed(self, r, missing);
   for (auto& [name, content] : r.outputs)
     st.outputs[name] = std::move(content);
