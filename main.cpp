@@ -12,6 +12,7 @@
 #include "actors/db_reader.hpp"
 #include "actors/job_supervisor.hpp"
 #include "actors/kaggle_submitter.hpp"
+#include "actors/key_store.hpp"
 #include "actors/launcher.hpp"
 #include "actors/messages.hpp"
 #include "actors/persistence.hpp"
@@ -21,9 +22,13 @@
 #include "core/log.hpp"
 #include "http/server.hpp"
 #include "persistence/embedded_postgres.hpp"
+#include "persistence/key_repository.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/pg_connection.hpp"
+#include "sandbox/self_check.hpp"
+#include "sandbox/stage_launch.hpp"
 #include "sources/competition_store.hpp"
+#include "tools/keys_command.hpp"
 
 using namespace kagent;
 
@@ -40,6 +45,13 @@ int fail(const std::string& what) {
   std::cerr << "kagentd: " << what << std::endl;
   return 2;
 }
+
+// Removes the stage cgroup root when run() returns, after every actor (and
+// so every stage) is gone: `spawned` is declared later and destroyed first.
+struct host_guard {
+  const sandbox::host_setup& host;
+  ~host_guard() { sandbox::teardown_host(host); }
+};
 
 // Actors spawned by run(). When run() returns, on every path, each is told to
 // exit and waited for, newest first (admission before the supervisor before
@@ -63,25 +75,48 @@ struct spawned {
 
 int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop_signals) {
   auto log = get_logger("kagentd");
-  if (auto err = check_sandbox(opts.sandbox))
-    return fail(detail_of(err));
+  auto host = sandbox::setup_host(opts.sandbox);
+  if (!host)
+    return fail(host.error());
+  host_guard cgroups{*host};
+  if (auto ok = sandbox::check_sandbox(opts.sandbox, *host); !ok)
+    return fail(ok.error());
+  auto limits = host->describe(opts.sandbox);
+  if (host->cgroups)
+    log->info("sandbox mode={} {}", opts.sandbox.mode, limits);
+  else
+    log->error("sandbox mode={} {}", opts.sandbox.mode, limits);
   // Database: the configured server, or a private cluster in the data dir.
   std::optional<pg::embedded_postgres> embedded;
   auto conninfo = opts.database.url;
   if (conninfo.empty()) {
-    auto pg = pg::embedded_postgres::start({opts.pipeline.data_dir, opts.database.pg_bin});
+    auto pg = pg::embedded_postgres::start(
+      {opts.pipeline.data_dir, opts.database.pg_dir, opts.database.pg_bin});
     if (!pg)
       return fail("embedded PostgreSQL: " + detail_of(pg.error()));
     embedded.emplace(std::move(*pg));
     conninfo = embedded->conninfo();
   }
+  std::vector<api_key_entry> keys;
   {
     auto conn = pg::connection::open(conninfo);
     if (!conn)
       return fail("database: " + detail_of(conn.error()));
     if (auto err = pg::migrate(*conn))
       return fail("schema migration: " + detail_of(err));
+    auto live = pg::live_keys(*conn);
+    if (!live)
+      return fail("api keys: " + detail_of(live.error()));
+    keys = std::move(*live);
   }
+  // Without keys anyone who reaches the port owns every job: only loopback.
+  bool loopback = is_loopback_host(opts.http.host);
+  if (keys.empty() && !loopback)
+    return fail("refusing to listen on " + opts.http.host + " without API keys; create one "
+                "with `kagentd keys create --name=NAME` or listen on 127.0.0.1");
+  if (keys.empty())
+    log->warn("no API keys: serving loopback only, and every client sees every job "
+              "(kagentd keys create --name=NAME turns keys on)");
   auto node = host_name();
   spawned all{sys, {}};
   auto persistence = all.add(spawn_persistence(sys, conninfo));
@@ -89,7 +124,8 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   std::vector<caf::actor> launchers;
   for (size_t i = 0; i < opts.admission.max_running; ++i)
     launchers.push_back(all.add(spawn_launcher(
-      sys, {opts.sandbox, opts.pipeline.stage_bin, opts.pipeline.python, node})));
+      sys, {opts.sandbox, *host, opts.pipeline.stage_bin, opts.pipeline.python, node,
+            opts.pipeline.data_dir + "/logs"})));
   auto hub = all.add(spawn_progress_hub(sys));
   auto kaggle = sources::load_kaggle_credentials();
   if (!kaggle)
@@ -100,8 +136,9 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   auto store = sources::spawn_competition_store(sys, opts.sources, *kaggle);
   all.actors.push_back(caf::actor_cast<caf::actor>(store));
   auto supervisor = all.add(spawn_job_supervisor(
-    sys, {launchers, persistence, readers, opts.pipeline, node, 3, hub, store}));
-  auto admission = all.add(spawn_admission(sys, opts.admission, persistence, supervisor));
+    sys, {launchers, persistence, readers, opts.pipeline, node, 3, hub, store, host->user}));
+  auto admission = all.add(spawn_admission(sys, opts.admission, persistence, supervisor, readers));
+  auto key_store = all.add(spawn_key_store(sys, std::move(keys), readers, {!loopback}));
   caf::anon_send(supervisor, admission);
   // Resume every job that was accepted and not finished before the last stop.
   {
@@ -118,8 +155,9 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
     submit_opts.endpoint = sources::endpoint_for(opts.sources, **kaggle);
   auto submitter = spawn_kaggle_submitter(sys, std::move(submit_opts));
   all.actors.push_back(caf::actor_cast<caf::actor>(submitter));
-  auto server = http::server::start(sys, opts.http, {admission, supervisor, readers, hub, submitter},
-                                    {opts.admission.retry_after_s, opts.sandbox.mode});
+  auto server = http::server::start(
+    sys, opts.http, {admission, supervisor, readers, hub, persistence, key_store, submitter},
+    {opts.admission.retry_after_s, opts.sandbox.mode, limits});
   if (!server)
     return fail("HTTP: " + detail_of(server.error()));
   log->info("kagentd listening host={} port={} sandbox={} database={} kaggle={}", opts.http.host,
@@ -140,6 +178,8 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
 } // namespace
 
 int main(int argc, char** argv) {
+  if (is_keys_command(argc, argv))
+    return run_keys_command(argc, argv);
   for (int i = 1; i < argc; ++i)
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       print_help();

@@ -1,11 +1,13 @@
 #include "actors/admission.hpp"
 
 #include <deque>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <caf/all.hpp>
 
 #include "actors/job_metadata.hpp"
+#include "actors/rate_limit.hpp"
 #include "core/clock.hpp"
 #include "core/competition_url.hpp"
 #include "core/error.hpp"
@@ -57,8 +59,12 @@ struct admission_state {
   caf::actor persistence;
   caf::actor supervisor;
   admission_counts counts;
+  caf::actor db_reader;                 ///< Idempotency-Key lookups
   std::deque<resumable_job> queue;
   std::unordered_set<std::string> running;
+  std::unordered_map<std::string, size_t> queued_by_owner;  ///< pending + queued, per key
+  std::unordered_set<std::string> idem_pending;  ///< owner\nkey of requests in progress
+  rate_limit limits;
   int64_t accepted = 0;
   int64_t rejected = 0;
   bool draining = false;
@@ -67,11 +73,18 @@ struct admission_state {
 
 using admission_ptr = caf::stateful_actor<admission_state>*;
 
+void forget_queued(admission_state& st, const std::string& owner) {
+  auto i = st.queued_by_owner.find(owner);
+  if (i != st.queued_by_owner.end() && --i->second == 0)
+    st.queued_by_owner.erase(i);
+}
+
 void dispatch(admission_ptr self) {
   auto& st = self->state;
   while (can_start(st.counts, st.opts)) {
     auto next = std::move(st.queue.front());
     st.queue.pop_front();
+    forget_queued(st, next.job.owner);
     st.counts.queued = st.queue.size();
     st.running.insert(next.job.id);
     st.counts.running = st.running.size();
@@ -79,54 +92,142 @@ void dispatch(admission_ptr self) {
   }
 }
 
+// Accepted: the row (and its Idempotency-Key row) is committed, then the
+// job queues. The 201 waits for this commit: a job exists once its row does.
+void insert(admission_ptr self, submit_request req, job_record rec,
+            caf::typed_response_promise<job_record> rp) {
+  auto& st = self->state;
+  ++st.counts.pending;
+  ++st.queued_by_owner[rec.owner];
+  auto log = get_logger("actors");
+  auto handle = [=](caf::ok_atom) mutable {
+    auto& st = self->state;
+    --st.counts.pending;
+    ++st.accepted;
+    st.idem_pending.erase(req.owner + '\n' + req.idempotency_key);
+    st.queue.push_back(resumable_job{rec, {}, 0});
+    st.counts.queued = st.queue.size();
+    log->info("job accepted job_id={} competition={} owner={}", rec.id, rec.competition,
+              rec.owner);
+    rp.deliver(rec);
+    dispatch(self);
+  };
+  auto fail = [=](caf::error& err) mutable {
+    auto& st = self->state;
+    --st.counts.pending;
+    forget_queued(st, rec.owner);
+    st.idem_pending.erase(req.owner + '\n' + req.idempotency_key);
+    log->error("job insert failed job_id={} error={}", rec.id, self->system().render(err));
+    if (code_of(err) == errc::conflict && !req.idempotency_key.empty())
+      err = make_error(errc::conflict, "Idempotency-Key was used by a concurrent request");
+    else if (code_of(err) == errc::internal || code_of(err) == errc::conflict)
+      err = make_error(errc::db_unavailable, "database unavailable");
+    rp.deliver(std::move(err));
+  };
+  if (req.idempotency_key.empty())
+    self->request(st.persistence, db_timeout, insert_atom::value, rec).then(handle, fail);
+  else
+    self->request(st.persistence, db_timeout, insert_atom::value, rec, req.idempotency_key,
+                  req.request_hash)
+      .then(handle, fail);
+}
+
+// The per-key bounds, then the node's: rate (429 with the bucket's
+// Retry-After), the key's queued jobs, the queue.
+void admit(admission_ptr self, submit_request req, std::string slug,
+           caf::typed_response_promise<job_record> rp) {
+  auto& st = self->state;
+  auto refuse = [&](caf::error err) mutable {
+    ++st.rejected;
+    st.idem_pending.erase(req.owner + '\n' + req.idempotency_key);
+    rp.deliver(std::move(err));
+  };
+  if (req.keyed) {
+    if (auto wait = st.limits.take(req.owner, now_ms()); wait > 0)
+      return refuse(make_error(errc::rate_limited,
+                               "rate limit: " + std::to_string(st.opts.rate_limit_per_min)
+                                 + " jobs per minute per API key", wait));
+    auto mine = st.queued_by_owner[req.owner];
+    if (st.opts.max_queued_per_key > 0 && mine >= st.opts.max_queued_per_key) {
+      st.limits.refund(req.owner);
+      return refuse(make_error(errc::rate_limited,
+                               "this API key has " + std::to_string(mine)
+                                 + " jobs waiting (the most it may have); retry later",
+                               st.opts.retry_after_s));
+    }
+  }
+  if (!can_accept(st.counts, st.opts)) {
+    if (req.keyed)
+      st.limits.refund(req.owner);
+    return refuse(make_error(errc::queue_full, "queue is full ("
+                                                 + std::to_string(st.opts.max_queued)
+                                                 + " jobs waiting); retry later"));
+  }
+  auto rec = make_job(req.url, slug, req.owner, req.time_budget_s);
+  insert(self, std::move(req), std::move(rec), rp);
+}
+
+// An Idempotency-Key seen before answers with its job (409 when the request
+// differs); a new one goes through admit().
+caf::result<job_record> submit(admission_ptr self, submit_request req) {
+  auto& st = self->state;
+  if (st.draining)
+    return make_error(errc::shutting_down, "server is shutting down");
+  auto slug = parse_competition_url(req.url);
+  if (!slug)
+    return slug.error();
+  if (auto bad = check_time_budget(req.time_budget_s, st.opts); !bad.empty())
+    return make_error(errc::invalid_input, bad);
+  auto rp = self->make_response_promise<job_record>();
+  if (req.idempotency_key.empty()) {
+    admit(self, std::move(req), *slug, rp);
+    return rp;
+  }
+  if (!st.db_reader)
+    return make_error(errc::internal, "Idempotency-Key needs the database reader");
+  auto key = req.owner + '\n' + req.idempotency_key;
+  if (!st.idem_pending.insert(key).second)
+    return make_error(errc::conflict, "a request with this Idempotency-Key is in progress");
+  auto reader = st.db_reader;
+  auto gone = [=](caf::error& err) mutable {
+    self->state.idem_pending.erase(key);
+    rp.deliver(code_of(err) == errc::internal ? make_error(errc::db_unavailable,
+                                                           "database unavailable")
+                                              : err);
+  };
+  self->request(reader, db_timeout, idempotency_atom::value, req.owner, req.idempotency_key)
+    .then(
+      [=](idempotent_hit& hit) mutable {
+        if (!hit.found)
+          return admit(self, req, *slug, rp);
+        self->state.idem_pending.erase(key);
+        if (hit.request_hash != req.request_hash) {
+          rp.deliver(make_error(errc::conflict, "Idempotency-Key was already used with a "
+                                                "different request"));
+          return;
+        }
+        self->request(reader, db_timeout, get_atom::value, hit.job_id)
+          .then([=](job_record& rec) mutable { rp.deliver(std::move(rec)); }, gone);
+      },
+      gone);
+  return rp;
+}
+
 caf::behavior admission(admission_ptr self, admission_options opts,
-                        caf::actor persistence, caf::actor supervisor) {
+                        caf::actor persistence, caf::actor supervisor, caf::actor db_reader) {
   self->state.opts = opts;
+  self->state.db_reader = std::move(db_reader);
+  self->state.limits = rate_limit{opts.rate_limit_per_min};
   self->state.persistence = std::move(persistence);
   self->state.supervisor = std::move(supervisor);
   auto log = get_logger("actors");
   return {
     [=](submit_atom, const std::string& url, const std::string& owner,
         int32_t time_budget_s) -> caf::result<job_record> {
-      auto& st = self->state;
-      if (st.draining)
-        return make_error(errc::shutting_down, "server is shutting down");
-      auto slug = parse_competition_url(url);
-      if (!slug)
-        return slug.error();
-      if (auto bad = check_time_budget(time_budget_s, st.opts); !bad.empty())
-        return make_error(errc::invalid_input, bad);
-      if (!can_accept(st.counts, st.opts)) {
-        ++st.rejected;
-        return make_error(errc::queue_full,
-                          "queue is full (" + std::to_string(st.opts.max_queued)
-                            + " jobs waiting); retry later");
-      }
-      auto rec = make_job(url, *slug, owner, time_budget_s);
-      ++st.counts.pending;
-      auto rp = self->make_response_promise<job_record>();
-      // The 201 waits for this commit: a job exists once its row does.
-      self->request(st.persistence, db_timeout, insert_atom::value, rec)
-        .then(
-          [=](caf::ok_atom) mutable {
-            auto& st = self->state;
-            --st.counts.pending;
-            ++st.accepted;
-            st.queue.push_back(resumable_job{rec, {}, 0});
-            st.counts.queued = st.queue.size();
-            log->info("job accepted job_id={} competition={}", rec.id, rec.competition);
-            rp.deliver(rec);
-            dispatch(self);
-          },
-          [=](caf::error& err) mutable {
-            --self->state.counts.pending;
-            log->error("job insert failed job_id={} error={}", rec.id,
-                       self->system().render(err));
-            if (code_of(err) == errc::internal)
-              err = make_error(errc::db_unavailable, "database unavailable");
-            rp.deliver(std::move(err));
-          });
-      return rp;
+      return submit(self, submit_request{url, owner, false, time_budget_s, {}, {}});
+    },
+    [=](submit_atom, submit_request& req) -> caf::result<job_record> {
+      return submit(self, std::move(req));
     },
     [=](job_done_atom, const std::string& job_id) {
       auto& st = self->state;
@@ -137,8 +238,10 @@ caf::behavior admission(admission_ptr self, admission_options opts,
     [=](resume_atom, std::vector<resumable_job>& jobs) {
       auto& st = self->state;
       // Resumed jobs are older than anything submitted since start: run them first.
-      for (auto i = jobs.rbegin(); i != jobs.rend(); ++i)
+      for (auto i = jobs.rbegin(); i != jobs.rend(); ++i) {
+        ++st.queued_by_owner[i->job.owner];
         st.queue.push_front(std::move(*i));
+      }
       st.counts.queued = st.queue.size();
       log->info("resumed jobs count={}", jobs.size());
       dispatch(self);
@@ -150,15 +253,26 @@ caf::behavior admission(admission_ptr self, admission_options opts,
         if (i->job.id != job_id)
           continue;
         auto rec = i->job;
+        auto queued = *i;
         st.queue.erase(i);
+        forget_queued(st, rec.owner);
         st.counts.queued = st.queue.size();
         rec.status = status::cancelled;
         rec.completed_at = now_ms();
         rec.error = "cancelled while queued";
         auto rp = self->make_response_promise<job_record>();
-        self->request(st.persistence, db_timeout, update_atom::value, rec)
+        // No timeout: persistence holds the write through a database outage.
+        // A refused write puts the job back, so it is never lost.
+        self->request(st.persistence, caf::infinite, update_atom::value, rec)
           .then([=](caf::ok_atom) mutable { rp.deliver(rec); },
-                [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+                [=](caf::error& err) mutable {
+                  auto& st = self->state;
+                  st.queue.push_front(queued);
+                  ++st.queued_by_owner[queued.job.owner];
+                  st.counts.queued = st.queue.size();
+                  dispatch(self);
+                  rp.deliver(std::move(err));
+                });
         log->info("job cancelled while queued job_id={}", job_id);
         return rp;
       }
@@ -186,8 +300,9 @@ caf::behavior admission(admission_ptr self, admission_options opts,
 } // namespace
 
 caf::actor spawn_admission(caf::actor_system& sys, admission_options opts,
-                           caf::actor persistence, caf::actor supervisor) {
-  return sys.spawn(admission, opts, std::move(persistence), std::move(supervisor));
+                           caf::actor persistence, caf::actor supervisor, caf::actor db_reader) {
+  return sys.spawn(admission, opts, std::move(persistence), std::move(supervisor),
+                   std::move(db_reader));
 }
 
 } // namespace kagent

@@ -35,7 +35,9 @@ job_record make_job(const std::string& url, const std::string& slug,
 
 /// Spawns the admission actor. It sends (start_atom, resumable_job) to
 /// `supervisor` and expects (job_done_atom, job_id) back.
+/// `db_reader` answers Idempotency-Key lookups (may be null: keys then get 409).
 caf::actor spawn_admission(caf::actor_system& sys, admission_options opts,
-                           caf::actor persistence, caf::actor supervisor);
+                           caf::actor persistence, caf::actor supervisor,
+                           caf::actor db_reader = {});
 
 } // namespace kagent

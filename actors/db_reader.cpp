@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "persistence/job_repository.hpp"
+#include "persistence/key_repository.hpp"
 #include "persistence/pg_connection.hpp"
 
 namespace kagent {
@@ -72,10 +73,28 @@ caf::behavior db_reader(reader_ptr self, std::string conninfo) {
       return answer(with_connection(
         self, [&](pg::connection& c) { return pg::list_jobs(c, status, limit); }));
     },
+    [=](list_atom, const std::string& status, int64_t limit,
+        const std::string& owner) -> caf::result<job_list> {
+      return answer(with_connection(
+        self, [&](pg::connection& c) { return pg::list_jobs(c, status, limit, owner); }));
+    },
+    [=](keys_atom) -> caf::result<std::vector<api_key_entry>> {
+      return answer(with_connection(self, [](pg::connection& c) { return pg::live_keys(c); }));
+    },
+    [=](idempotency_atom, const std::string& owner,
+        const std::string& key) -> caf::result<idempotent_hit> {
+      return answer(with_connection(
+        self, [&](pg::connection& c) { return pg::find_idempotent(c, owner, key); }));
+    },
     [=](events_atom, const std::string& id,
         int64_t since) -> caf::result<std::vector<job_event>> {
       return answer(
         with_connection(self, [&](pg::connection& c) { return pg::get_events(c, id, since); }));
+    },
+    [=](events_atom, const std::string& id, int64_t since,
+        int64_t limit) -> caf::result<std::vector<job_event>> {
+      return answer(with_connection(
+        self, [&](pg::connection& c) { return pg::get_events(c, id, since, limit); }));
     },
     [=](artifact_atom, const std::string& id,
         const std::string& name) -> caf::result<std::string> {

@@ -1,19 +1,21 @@
 #include "actors/job.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
-#include <fstream>
 #include <sys/stat.h>
 
 #include <caf/all.hpp>
 #include <rapidjson/document.h>
 
 #include "actors/job_logic.hpp"
+#include "actors/log_cap.hpp"
 #include "actors/job_metadata.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "sandbox/job_dir.hpp"
 #include "sources/user_messages.hpp"
 
 namespace kagent {
@@ -37,6 +39,7 @@ struct job_state {
   int64_t seq = 0;
   std::string dir;              ///< absolute job directory
   sources::competition_files src;
+  log_cap cap;                  ///< bounds the stage output stored per step
   std::string stage;            ///< stage being run
   size_t step = 0;              ///< index into steps_for(stage)
   stage_outputs outputs;        ///< collected from this stage's steps so far
@@ -53,6 +56,7 @@ using job_ptr = caf::stateful_actor<job_state>*;
 void run_step(job_ptr self);
 void on_competition(job_ptr self, sources::competition_files files);
 void finish(job_ptr self, const std::string& status, const std::string& error);
+void store_final(job_ptr self, int attempt);
 
 job_record snapshot(job_ptr self) {
   auto rec = self->state.rec;
@@ -67,9 +71,10 @@ void publish(job_ptr self) {
 }
 
 void emit(job_ptr self, const std::string& kind, const std::string& message,
-          double progress = -1) {
+          double progress = -1, int64_t time = 0) {
   auto& st = self->state;
-  job_event ev{st.rec.id, ++st.seq, now_ms(), st.stage, kind, message, progress};
+  job_event ev{st.rec.id, ++st.seq, time != 0 ? time : now_ms(), st.stage, kind, message,
+               progress};
   if (st.deps.hub)
     self->send(st.deps.hub, publish_atom::value, ev);
   self->request(st.deps.persistence, db_timeout, events_atom::value,
@@ -91,30 +96,26 @@ void persist_row(job_ptr self) {
           });
 }
 
-bool write_file(const std::string& path, const std::string& content) {
-  std::ofstream out{path, std::ios::binary | std::ios::trunc};
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  return static_cast<bool>(out);
-}
-
-// Creates the job directory and puts every committed output back, so a
-// resumed job finds its inputs even when the directory was lost.
+// Creates the job directory (owned by the stage user) and puts every
+// committed output back, so a resumed job finds its inputs even when the
+// directory was lost. Written through the directory's descriptor: whatever
+// a stage left in place of a file is replaced, never written through.
 std::string prepare_dir(job_ptr self) {
   auto& st = self->state;
-  auto rel = job_dir_of(st.deps.pipeline, st.rec.id);
-  auto jobs = st.deps.pipeline.data_dir + "/jobs";
+  auto& user = st.deps.stage_user;
   mkdir(st.deps.pipeline.data_dir.c_str(), 0755);
-  mkdir(jobs.c_str(), 0755);
-  if (mkdir(rel.c_str(), 0755) != 0 && errno != EEXIST)
-    return "cannot create job directory " + rel;
+  auto dir = sandbox::make_job_dir(st.deps.pipeline.data_dir + "/jobs", st.rec.id, user);
+  if (!dir)
+    return "job directory: " + dir.error();
+  auto path = job_dir_of(st.deps.pipeline, st.rec.id);
   char buf[PATH_MAX];
-  if (!realpath(rel.c_str(), buf))
-    return "cannot resolve job directory " + rel;
+  if (!realpath(path.c_str(), buf))
+    return "cannot resolve job directory " + path;
   st.dir = buf;
   for (auto& [stage, files] : st.done)
     for (auto& [name, content] : files)
-      if (!write_file(st.dir + "/" + name, content))
-        return "cannot restore " + name + " into the job directory";
+      if (auto r = sandbox::write_file(dir->get(), name, content, user); !r)
+        return "cannot restore the " + stage + " checkpoint: " + r.error();
   return {};
 }
 
@@ -179,7 +180,7 @@ void commit_failed(job_ptr self, const caf::error& err) {
   stage_failed(self, r, {});
 }
 
-void commit_stage(job_ptr self) {
+void commit_stage(job_ptr self, int attempt) {
   auto& st = self->state;
   stage_outputs small;
   for (auto& f : checkpoint_files(st.stage))
@@ -191,8 +192,20 @@ void commit_stage(job_ptr self) {
     apply_metrics(st.meta, small["metrics.json"]);
   // The submission is stored before the stage counts as done, so a job whose
   // train stage is committed can always serve its file.
+  // Outputs are in memory: a commit the database cannot take now is tried
+  // again, never paid for with a rerun of the stage (DESIGN §5).
+  auto retry_or_fail = [=](caf::error& err) {
+    if (!write_worth_retrying(err))
+      return commit_failed(self, err);
+    get_logger("actors")->warn("checkpoint not stored; retrying job_id={} stage={} attempt={} "
+                               "error={}", self->state.rec.id, stage, self->state.rec.attempt,
+                               self->system().render(err));
+    self->delayed_send(self, std::chrono::milliseconds(write_retry_delay_ms(attempt)), checkpoint_atom::value, attempt + 1);
+  };
   auto commit = [=] {
-    self->request(self->state.deps.persistence, db_timeout, checkpoint_atom::value,
+    // No timeout: the persistence actor holds the write through an outage
+    // and answers once it is committed (or refuses it, then we retry).
+    self->request(self->state.deps.persistence, caf::infinite, checkpoint_atom::value,
                   self->state.rec.id, stage, small, duration)
       .then(
       [=](caf::ok_atom) {
@@ -204,30 +217,40 @@ void commit_stage(job_ptr self) {
           return finish(self, status::cancelled, "cancelled by request");
         next_stage(self);
       },
-        [=](caf::error& err) { commit_failed(self, err); });
+        retry_or_fail);
   };
   if (stage != "train")
     return commit();
-  self->request(st.deps.persistence, db_timeout, artifact_atom::value, st.rec.id,
+  self->request(st.deps.persistence, caf::infinite, artifact_atom::value, st.rec.id,
                 std::string{"submission.csv"}, st.outputs["submission.csv"])
-    .then([=](caf::ok_atom) { commit(); },
-          [=](caf::error& err) { commit_failed(self, err); });
+    .then([=](caf::ok_atom) { commit(); }, retry_or_fail);
+}
+
+// The step's output beyond the head: how much was dropped, then its tail.
+void release_tail(job_ptr self) {
+  auto& st = self->state;
+  auto t = st.cap.finish();
+  if (t.dropped > 0)
+    emit(self, "log_dropped", st.cap.marker(t.dropped));
+  for (auto& ev : t.last)
+    emit(self, ev.kind, ev.message, ev.progress, ev.time);
 }
 
 void on_step_result(job_ptr self, stage_result& r) {
   auto& st = self->state;
   st.step_running = false;
+  release_tail(self);
   if (st.cancel_requested)
     r.cancelled = true;
   auto steps = steps_for(st.stage, st.deps.pipeline, st.meta.time_budget_s);
   auto missing = missing_outputs(steps[st.step], r);
-  if (r.exit_code != 0 || r.timed_out || r.cancelled || !missing.empty())
+  if (r.exit_code != 0 || r.timed_out || r.cancelled || r.unsafe_output || !missing.empty())
     return stage_failed(self, r, missing);
   for (auto& [name, content] : r.outputs)
     st.outputs[name] = std::move(content);
   if (++st.step < steps.size())
     return run_step(self);
-  commit_stage(self);
+  commit_stage(self, 1);
 }
 
 void run_step(job_ptr self) {
@@ -269,8 +292,14 @@ void finish(job_ptr self, const std::string& status, const std::string& error) {
   st.meta.message = status == status::success ? "Completed" : error;
   emit(self, "status", error.empty() ? status : status + ": " + error);
   get_logger("actors")->info("job finished job_id={} status={}", st.rec.id, status);
-  auto rec = snapshot(self);
   publish(self);
+  store_final(self, 1);
+}
+
+// The final status is retried until the database has it: a job whose row
+// stays non-terminal would be stranded until a restart (issue 9).
+void store_final(job_ptr self, int attempt) {
+  auto rec = snapshot(self);
   auto done = [=] {
     for (auto& rp : self->state.waiting)
       rp.deliver(rec);
@@ -278,13 +307,17 @@ void finish(job_ptr self, const std::string& status, const std::string& error) {
     self->send(self->state.deps.supervisor, job_done_atom::value, rec.id, rec.status);
     self->quit();
   };
-  self->request(st.deps.persistence, db_timeout, update_atom::value, rec)
+  self->request(self->state.deps.persistence, caf::infinite, update_atom::value, rec)
     .then([=](caf::ok_atom) { done(); },
           [=](caf::error& err) {
-            // The row stays non-terminal and the job resumes after a restart.
-            get_logger("actors")->error("final status not stored job_id={} error={}", rec.id,
-                                        self->system().render(err));
-            done();
+            if (!write_worth_retrying(err)) {
+              get_logger("actors")->error("final status refused job_id={} error={}", rec.id,
+                                          self->system().render(err));
+              return done();
+            }
+            get_logger("actors")->warn("final status not stored; retrying job_id={} error={}",
+                                       rec.id, self->system().render(err));
+            self->delayed_send(self, std::chrono::milliseconds(write_retry_delay_ms(attempt)), update_atom::value, attempt + 1);
           });
 }
 
@@ -337,6 +370,7 @@ caf::behavior job_actor(job_ptr self, resumable_job job, job_deps deps) {
   st.done = std::move(job.done);
   st.seq = job.last_seq;
   st.meta = parse_metadata(st.rec.metadata);
+  st.cap = log_cap{static_cast<size_t>(std::max(0, st.deps.pipeline.log_lines))};
   self->send(self, start_atom::value);
   return {
     [=](start_atom) { begin(self); },
@@ -358,7 +392,8 @@ caf::behavior job_actor(job_ptr self, resumable_job job, job_deps deps) {
         if (!ev.message.empty())
           st.meta.message = ev.message;
       }
-      emit(self, ev.kind, ev.message, ev.progress);
+      if (st.cap.admit(ev))
+        emit(self, ev.kind, ev.message, ev.progress, ev.time);
       if (ev.kind == "progress")
         publish(self);  // the hub coalesces these
     },
@@ -385,6 +420,11 @@ caf::behavior job_actor(job_ptr self, resumable_job job, job_deps deps) {
     [=](caf::ok_atom) {
       // The launcher's acknowledgement of a cancel; the step result follows.
     },
+    [=](checkpoint_atom, int32_t attempt) {
+      if (!self->state.finished)
+        commit_stage(self, attempt);
+    },
+    [=](update_atom, int32_t attempt) { store_final(self, attempt); },
   };
 }
 

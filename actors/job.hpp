@@ -10,6 +10,7 @@
 
 #include "actors/messages.hpp"
 #include "config/options.hpp"
+#include "sandbox/identity.hpp"
 #include "sources/competition_store.hpp"
 
 namespace kagent {
@@ -23,6 +24,7 @@ struct job_deps {
   std::string node;        ///< name of this node, stored on the job
   caf::actor hub;          ///< progress hub: every event and state change; may be null
   sources::competition_store_actor store;  ///< where the competition's files come from
+  sandbox::identity stage_user{}; ///< owns the job directory (stages run as it)
 };
 
 /// Spawns a job actor that resumes `job` at its first stage without a

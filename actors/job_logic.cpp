@@ -1,5 +1,7 @@
 #include "actors/job_logic.hpp"
 
+#include "core/error.hpp"
+
 #include <algorithm>
 
 namespace kagent {
@@ -49,6 +51,9 @@ failure_action on_failure(const stage_result& r, int attempt, int max_attempts) 
   // A stage that ran out of wall-clock would only run out again.
   if (r.timed_out)
     return failure_action::time_out;
+  // A link or device among the outputs is no accident: a rerun would plant it again.
+  if (r.unsafe_output)
+    return failure_action::fail;
   return attempt < max_attempts ? failure_action::retry : failure_action::fail;
 }
 
@@ -68,7 +73,9 @@ std::vector<std::string> missing_outputs(const stage_step& step, const stage_res
 std::string describe_failure(const std::string& stage, const stage_result& r,
                              const std::vector<std::string>& missing) {
   std::string why;
-  if (r.timed_out)
+  if (r.unsafe_output)
+    why = r.error;
+  else if (r.timed_out)
     why = "ran past its time limit";
   else if (r.cancelled)
     why = "was cancelled";
@@ -109,6 +116,14 @@ double overall_progress(const std::string& stage, double within) {
     start += width[i];
   within = std::min(std::max(within, 0.0), 1.0);
   return std::min(1.0, start + width[n - 1] * within);
+}
+
+int64_t write_retry_delay_ms(int attempt) {
+  return std::min<int64_t>(10'000, retry_delay_ms(attempt + 1, 500));
+}
+
+bool write_worth_retrying(const caf::error& err) {
+  return code_of(err) == errc::db_unavailable || err.category() != errc_category;
 }
 
 } // namespace kagent

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <caf/error.hpp>
+
 #include "actors/messages.hpp"
 #include "config/options.hpp"
 
@@ -39,6 +41,14 @@ failure_action on_failure(const stage_result& r, int attempt, int max_attempts);
 
 /// Backoff before attempt `next_attempt` (2, 3, ...): base, 2*base, 4*base...
 int64_t retry_delay_ms(int next_attempt, int base_ms);
+
+/// The wait before try `attempt` + 1 of a write that must land (checkpoint,
+/// final status) and was refused: 500 ms doubling to 10 s.
+int64_t write_retry_delay_ms(int attempt);
+
+/// True when a failed write may succeed later unchanged (the database is away,
+/// the persistence actor was slow); false for a real refusal.
+bool write_worth_retrying(const caf::error& err);
 
 /// A one-line reason for a failed step, naming the stage.
 std::string describe_failure(const std::string& stage, const stage_result& r,

@@ -38,7 +38,8 @@ void launch(supervisor_ptr self, resumable_job r, caf::actor notify, size_t slot
             int restarts) {
   auto& st = self->state;
   job_deps deps{st.deps.launchers[slot], st.deps.persistence, caf::actor{self},
-                st.deps.pipeline, st.deps.node, st.deps.hub, st.deps.store};
+                st.deps.pipeline, st.deps.node, st.deps.hub, st.deps.store,
+                st.deps.stage_user};
   auto id = r.job.id;
   auto job = r.job;
   auto a = spawn_job(self->system(), std::move(r), std::move(deps));
@@ -86,7 +87,7 @@ void respawn(supervisor_ptr self, const std::string& id, const caf::error& reaso
     rec.status = status::failed;
     rec.completed_at = now_ms();
     rec.error = "job actor crashed " + std::to_string(lj.restarts + 1) + " times";
-    self->request(st.deps.persistence, read_timeout, update_atom::value, rec)
+    self->request(st.deps.persistence, caf::infinite, update_atom::value, rec)
       .then([=](caf::ok_atom) { release(self, id); },
             [=](caf::error&) { release(self, id); });
     return;

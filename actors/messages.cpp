@@ -18,6 +18,13 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<stage_result>("stage_result");
   cfg.add_message_type<hub_replay>("hub_replay");
   cfg.add_message_type<hub_stats>("hub_stats");
+  cfg.add_message_type<persistence_stats>("persistence_stats");
+  cfg.add_message_type<submit_request>("submit_request");
+  cfg.add_message_type<key_store_stats>("key_store_stats");
+  cfg.add_message_type<principal>("principal");
+  cfg.add_message_type<api_key_entry>("api_key_entry");
+  cfg.add_message_type<std::vector<api_key_entry>>("std::vector<api_key_entry>");
+  cfg.add_message_type<idempotent_hit>("idempotent_hit");
   cfg.add_message_type<std::vector<job_record>>("std::vector<job_record>");
 }
 

@@ -1,7 +1,7 @@
 // Atoms and payloads of every actor protocol in kagentd. Who sends what:
 //
-// admission        (submit_atom, url, owner, time_budget_s) -> job_record | error
-//                    (time_budget_s 0 = the server's default)
+// admission        (submit_atom, submit_request)            -> job_record | error
+//                    (rate limits, queued caps and Idempotency-Key per owner)
 //                  (job_done_atom, job_id)                  from supervisor
 //                  (resume_atom, std::vector<resumable_job>) at start-up
 //                  (stats_atom)                             -> admission_stats
@@ -15,13 +15,21 @@
 //                  streams (stage_event_atom, job_event) to the requester
 //                  (cancel_atom, job_id)                    -> kills that job's child
 // persistence      (insert_atom, job_record)                -> ok_atom, after commit
+//                  (insert_atom, job_record, idem_key, request_hash) -> ok_atom | conflict
 //                  (update_atom, job_record)                -> ok_atom, after commit
 //                  (checkpoint_atom, job_id, stage, stage_outputs, duration_ms) -> ok_atom
 //                  (events_atom, std::vector<job_event>)    -> ok_atom
 //                  (artifact_atom, job_id, name, bytes)     -> ok_atom
+//                  (stats_atom)                             -> persistence_stats
+//                  while the database is away, every write but an insert
+//                  waits (bounded) and is answered once it is committed
 // db_reader        (get_atom, job_id)                       -> job_record | error(not_found)
 //                  (list_atom, status_filter, limit)        -> job_list
+//                  (list_atom, status_filter, limit, owner) -> job_list of that owner ("" = all)
+//                  (keys_atom)                              -> std::vector<api_key_entry>
+//                  (idempotency_atom, owner, key)           -> idempotent_hit
 //                  (events_atom, job_id, since_seq)         -> std::vector<job_event>
+//                  (events_atom, job_id, since_seq, limit)  -> the first `limit` of them
 //                  (artifact_atom, job_id, name)            -> std::string | error(not_found)
 //                  (checkpoint_atom, job_id)                -> checkpoints
 //                  (resume_atom)                            -> std::vector<resumable_job>
@@ -34,6 +42,8 @@
 //                                                           (publish_atom, job_record)
 //                  (unsubscribe_atom, actor)                drops every subscription
 //                  (stats_atom)                             -> hub_stats
+// key_store        (authenticate_atom, key_hash)            -> principal | error(unauthorized)
+//                  (stats_atom)                             -> key_store_stats
 #pragma once
 
 #include <cstdint>
@@ -45,6 +55,7 @@
 #include <caf/fwd.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "core/api_key.hpp"
 #include "core/job.hpp"
 
 namespace kagent {
@@ -75,6 +86,9 @@ using publish_atom = caf::atom_constant<caf::atom("publish")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 using unsubscribe_atom = caf::atom_constant<caf::atom("unsub")>;
 using forget_atom = caf::atom_constant<caf::atom("forget")>;
+using keys_atom = caf::atom_constant<caf::atom("keys")>;
+using idempotency_atom = caf::atom_constant<caf::atom("idem")>;
+using authenticate_atom = caf::atom_constant<caf::atom("authn")>;
 
 /// Queue and capacity figures of the admission actor.
 struct admission_stats {
@@ -91,6 +105,47 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, admission_stats& x) {
   return f(caf::meta::type_name("admission_stats"), x.queued, x.running,
            x.max_queued, x.max_running, x.accepted, x.rejected, x.draining);
+}
+
+/// A POST /run as admission sees it.
+struct submit_request {
+  std::string url;
+  std::string owner;            ///< the key's name; "" without keys
+  bool keyed = false;           ///< per-key limits apply
+  int32_t time_budget_s = 0;    ///< 0 = the server's default
+  std::string idempotency_key;  ///< empty: none
+  std::string request_hash;     ///< SHA-256 of what the request asks for
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, submit_request& x) {
+  return f(caf::meta::type_name("submit_request"), x.url, x.owner, x.keyed, x.time_budget_s,
+           x.idempotency_key, x.request_hash);
+}
+
+/// What the key store reports for /health.
+struct key_store_stats {
+  int64_t live_keys = 0;
+  bool required = false;  ///< every call needs a key
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, key_store_stats& x) {
+  return f(caf::meta::type_name("key_store_stats"), x.live_keys, x.required);
+}
+
+/// The persistence actor's write backlog, for /health and /metrics.
+struct persistence_stats {
+  int64_t backlog_writes = 0;  ///< writes waiting for the database
+  int64_t backlog_bytes = 0;
+  int64_t outage_since = 0;    ///< ms since the epoch; 0 = the database takes writes
+  int64_t refused = 0;         ///< writes refused with a full backlog, since start
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, persistence_stats& x) {
+  return f(caf::meta::type_name("persistence_stats"), x.backlog_writes, x.backlog_bytes,
+           x.outage_since, x.refused);
 }
 
 /// One stage attempt for a launcher. Paths in argv may use the placeholders
@@ -124,12 +179,14 @@ struct stage_result {
   int64_t duration_ms = 0;
   stage_outputs outputs;    ///< files from stage_request::outputs that exist
   std::string error;        ///< launcher-side failure (spawn, sandbox), or last stderr line
+  bool unsafe_output = false; ///< an output was refused (a link, not a regular file, too big)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_result& x) {
   return f(caf::meta::type_name("stage_result"), x.exit_code, x.signal,
-           x.timed_out, x.cancelled, x.duration_ms, x.outputs, x.error);
+           x.timed_out, x.cancelled, x.duration_ms, x.outputs, x.error,
+           x.unsafe_output);
 }
 
 /// What the progress hub can replay to a new subscriber of one job.

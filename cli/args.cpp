@@ -36,7 +36,7 @@ const command_spec* find_spec(command cmd) {
 // Options that take a value (`--name=V` or `--name V`), whatever the command.
 bool takes_value(const std::string& name) {
   return name == "server" || name == "output" || name == "status" || name == "limit"
-         || name == "time-budget";
+         || name == "time-budget" || name == "api-key";
 }
 
 std::string long_name_of(char c) {
@@ -169,6 +169,8 @@ parse_outcome parse_args(const std::vector<std::string>& args, const std::string
       o.help = true;
     } else if (r.name == "server") {
       server = r.value;
+    } else if (r.name == "api-key") {
+      o.api_key = r.value;
     } else if (!spec
                || std::find(spec->options.begin(), spec->options.end(), r.name)
                       == spec->options.end()) {

@@ -14,6 +14,7 @@ enum class command { none, submit, status, logs, result, cancel, jobs };
 struct options {
   command cmd = command::none;
   std::string server;        ///< base URL without a trailing slash
+  std::string api_key;       ///< --api-key (else KAGENT_API_KEY); never printed
   std::string target;        ///< the URL (submit) or the job id (others)
   bool follow = false;       ///< submit, logs
   bool json = false;         ///< status: print the raw JSON

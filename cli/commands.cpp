@@ -31,6 +31,11 @@ int report(const http_result& r, const options& o, console& c, http_client& http
     c.err << name << (detail.empty() ? "not found" : detail) << " (" << o.target << ")\n";
     return exit_not_found;
   }
+  if (r.status == 401) {
+    c.err << name << (detail.empty() ? "API key refused" : detail)
+          << " (give it with --api-key or KAGENT_API_KEY)\n";
+    return exit_usage;
+  }
   c.err << name << "server answered HTTP " << r.status << (detail.empty() ? "" : ": " + detail)
         << "\n";
   return exit_unreachable;

@@ -5,7 +5,7 @@ namespace kagent::cli {
 
 namespace {
 
-const char* overview = R"(Usage: kagent [--server=URL] <command> [options]
+const char* overview = R"(Usage: kagent [--server=URL] [--api-key=KEY] <command> [options]
 
 Turns Kaggle competition URLs into submissions on a kagentd server.
 
@@ -20,6 +20,8 @@ Commands:
 
 Global options:
   --server=URL   the server (default: $KAGENT_URL, else http://127.0.0.1:8000)
+  --api-key=KEY  the API key (default: $KAGENT_API_KEY), sent as a Bearer token;
+                 prefer the variable: arguments show in the process list
   -h, --help     help; 'kagent <command> --help' for one command
 
 Environment: KAGENT_URL (server), KAGENT_API_KEY (sent as a Bearer token).

@@ -43,6 +43,6 @@ int main(int argc, char** argv) {
   console c{std::cout, std::cerr, false, 80, ""};
   c.tty = isatty(STDOUT_FILENO) == 1 && env("TERM") != "dumb";
   c.width = c.tty ? terminal_width() : 80;
-  c.api_key = env("KAGENT_API_KEY");
+  c.api_key = parsed.opts.api_key.empty() ? env("KAGENT_API_KEY") : parsed.opts.api_key;
   return run_command(parsed.opts, c);
 }

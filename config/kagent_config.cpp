@@ -41,18 +41,44 @@ const option_doc option_docs[] = {
   {"--download-retries=N", "5", "retries of a failed Kaggle request (429, 5xx, network)"},
   {"--database-url=URL", "(empty: embedded PostgreSQL in DATA_DIR/pg)",
    "libpq connection string or URI (env DATABASE_URL)"},
+  {"--allowed-hosts=NAME[,NAME...]", "(localhost, 127.0.0.1, [::1], the --host)",
+   "Host header values answered besides the defaults, with or without port; * = any;"
+   " others get 421"},
+  {"--cors-origin=ORIGIN", "(empty: CORS off)",
+   "the one web origin (https://ui.example) allowed cross-origin calls and WebSockets"},
+  {"--rate-limit=N", "10", "POST /run per API key and minute; beyond: 429 + Retry-After (0: none)"},
+  {"--max-queued-per-key=N", "100", "waiting jobs per API key; beyond: 429 (0: none)"},
+  {"--pg-dir=DIR", "DATA_DIR/pg", "where the embedded PostgreSQL cluster lives"},
   {"--max-queued=N", "1000", "jobs waiting for a slot before POST /run answers 429"},
   {"--max-running=N", "2", "jobs running at once (launcher slots)"},
   {"--retry-after=S", "5", "Retry-After seconds sent with 429"},
   {"--http-threads=N", "2", "I/O threads serving HTTP"},
   {"--max-body=BYTES", "65536", "largest request body accepted (else 413)"},
   {"--max-in-flight=N", "1024", "HTTP requests waiting on actors (else 503)"},
-  {"--sandbox=MODE", "bwrap", "bwrap, or process (rlimits only; no isolation)"},
+  {"--max-websockets=N", "1024", "open WebSocket sessions; an upgrade beyond gets 503 (0: no cap)"},
+  {"--max-websockets-per-client=N", "64",
+   "open WebSocket sessions per client address; beyond: 429 (0: no cap)"},
+  {"--ws-queue-bytes=BYTES", "1048576",
+   "frames queued per WebSocket, replay included; a client past it is closed with 4000"},
+  {"--ws-total-queue-bytes=BYTES", "67108864",
+   "frames queued in all WebSockets; past it, every client more than 64 KiB behind is closed"},
+  {"--ws-stall-timeout=S", "30", "a WebSocket that takes no frame this long is closed with 4000"},
+  {"--sandbox=MODE", "bwrap", "bwrap, or process (uid, rlimits and cgroup; no isolation)"},
+  {"--sandbox-user=NAME", "kagent-sandbox", "system user stages run as when kagentd is root"},
+  {"--cgroup=POLICY", "optional",
+   "required: refuse to start without a per-stage cgroup; optional: warn (and /health says so)"},
+  {"--stage-memory=BYTES", "8589934592", "memory of a whole stage, tmpfs included (cgroup)"},
+  {"--process-limit=N", "512", "processes and threads of a whole stage (cgroup)"},
+  {"--tmp-size=BYTES", "1073741824", "size of a stage's /tmp and of its /dev/shm (bwrap)"},
   {"--memory-limit=BYTES", "8589934592", "address-space limit per stage process"},
   {"--cpu-limit=S", "3600", "CPU-seconds limit per stage process"},
+  {"--max-output=BYTES", "33554432", "largest output file read back from a stage"},
   {"--stage-timeout=S", "900", "wall-clock limit per stage attempt"},
   {"--time-budget=S", "120", "model-search budget given to the train stage"},
   {"--max-attempts=N", "2", "attempts per stage before a job fails"},
+  {"--log-lines=N", "1000",
+   "stage output lines stored per step: the first and the last N, and how many were dropped"
+   " (0: all)"},
   {"--stage-bin=PATH", "(kagent-stage next to kagentd)", "the stage program"},
   {"--python=PATH", "/usr/bin/python3", "interpreter that runs solution.py"},
   {"--db-readers=N", "2", "read connections to the database"},
@@ -111,11 +137,15 @@ std::string check_sources(sources_options& s) {
 
 } // namespace
 
-std::vector<std::string> split_path_list(const std::string& s) {
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+std::vector<std::string> split_path_list(const std::string& s, char sep) {
   std::vector<std::string> out;
   size_t start = 0;
   while (start <= s.size()) {
-    auto end = s.find(':', start);
+    auto end = s.find(sep, start);
     if (end == std::string::npos)
       end = s.size();
     if (end > start)
@@ -146,18 +176,36 @@ kagent_config::kagent_config() {
     .add(opts.sources.download_timeout_s, "download-timeout", "seconds per competition fetch")
     .add(opts.sources.retries, "download-retries", "retries of a failed Kaggle request")
     .add(opts.database.url, "database-url", "PostgreSQL URL; empty: embedded")
+    .add(allowed_hosts_arg, "allowed-hosts", "Host header values answered, NAME[,NAME...]")
+    .add(opts.http.cors_origin, "cors-origin", "origin allowed cross-origin calls")
+    .add(opts.admission.rate_limit_per_min, "rate-limit", "POST /run per API key and minute")
+    .add(opts.admission.max_queued_per_key, "max-queued-per-key", "waiting jobs per API key")
+    .add(opts.database.pg_dir, "pg-dir", "embedded cluster directory")
     .add(opts.admission.max_queued, "max-queued", "queued jobs before 429")
     .add(opts.admission.max_running, "max-running", "jobs running at once")
     .add(opts.admission.retry_after_s, "retry-after", "Retry-After seconds on 429")
     .add(opts.http.threads, "http-threads", "HTTP I/O threads")
     .add(opts.http.max_body_bytes, "max-body", "largest request body")
     .add(opts.http.max_in_flight, "max-in-flight", "requests waiting on actors")
+    .add(opts.http.max_websockets, "max-websockets", "open WebSocket sessions")
+    .add(opts.http.max_websockets_per_client, "max-websockets-per-client",
+         "open WebSocket sessions per client address")
+    .add(opts.http.ws_queue_bytes, "ws-queue-bytes", "queued bytes per WebSocket")
+    .add(opts.http.ws_total_queue_bytes, "ws-total-queue-bytes", "queued bytes of all WebSockets")
+    .add(opts.http.ws_stall_timeout_s, "ws-stall-timeout", "seconds a WebSocket may stall")
     .add(opts.sandbox.mode, "sandbox", "bwrap or process")
+    .add(opts.sandbox.user, "sandbox-user", "system user stages run as (as root)")
+    .add(opts.sandbox.cgroup, "cgroup", "required or optional")
+    .add(opts.sandbox.stage_memory_bytes, "stage-memory", "cgroup memory limit per stage")
+    .add(opts.sandbox.processes, "process-limit", "cgroup task limit per stage")
+    .add(opts.sandbox.tmp_bytes, "tmp-size", "size of /tmp and /dev/shm per stage")
     .add(opts.sandbox.memory_bytes, "memory-limit", "RLIMIT_AS per stage")
     .add(opts.sandbox.cpu_seconds, "cpu-limit", "RLIMIT_CPU per stage")
+    .add(opts.sandbox.max_output_bytes, "max-output", "largest output file read back")
     .add(opts.pipeline.stage_timeout_s, "stage-timeout", "seconds per stage attempt")
     .add(opts.pipeline.time_budget_s, "time-budget", "model search budget, seconds")
     .add(opts.pipeline.max_attempts, "max-attempts", "attempts per stage")
+    .add(opts.pipeline.log_lines, "log-lines", "stage output lines stored per step, head and tail")
     .add(opts.pipeline.stage_bin, "stage-bin", "path of kagent-stage")
     .add(opts.pipeline.python, "python", "python interpreter for solution.py")
     .add(opts.database.readers, "db-readers", "read connections")
@@ -172,10 +220,19 @@ std::string kagent_config::finish(const std::string& argv0) {
     opts.sources.cache_dir = opts.pipeline.data_dir + "/cache";
   if (auto err = check_sources(opts.sources); !err.empty())
     return err;
+  opts.http.allowed_hosts = split_path_list(allowed_hosts_arg, ',');
+  if (opts.admission.rate_limit_per_min < 0)
+    return "--rate-limit must be 0 (none) or more";
   if (opts.pipeline.stage_bin.empty())
     opts.pipeline.stage_bin = dir_of_executable(argv0) + "/kagent-stage";
   if (opts.sandbox.mode != "bwrap" && opts.sandbox.mode != "process")
     return "--sandbox must be bwrap or process, got '" + opts.sandbox.mode + "'";
+  if (opts.sandbox.cgroup != "required" && opts.sandbox.cgroup != "optional")
+    return "--cgroup must be required or optional, got '" + opts.sandbox.cgroup + "'";
+  if (opts.sandbox.stage_memory_bytes < (16 << 20) || opts.sandbox.processes < 8
+      || opts.sandbox.tmp_bytes < (1 << 20) || opts.sandbox.max_output_bytes < 1)
+    return "--stage-memory must be at least 16 MiB, --process-limit at least 8, --tmp-size at "
+           "least 1 MiB and --max-output positive";
   if (opts.admission.max_running == 0)
     return "--max-running must be at least 1";
   // The train stage stops its search by 85 % of the budget; leave the rest of the
@@ -186,6 +243,10 @@ std::string kagent_config::finish(const std::string& argv0) {
            + " (3/4 of --stage-timeout)";
   if (opts.pipeline.max_attempts < 1)
     return "--max-attempts must be at least 1";
+  if (opts.pipeline.log_lines < 0)
+    return "--log-lines must be 0 (keep all) or more";
+  if (opts.http.ws_stall_timeout_s < 1)
+    return "--ws-stall-timeout must be at least 1 second";
   if (opts.http.threads == 0)
     opts.http.threads = 1;
   if (opts.database.readers < 1)
@@ -200,7 +261,9 @@ void print_help() {
          "usage: kagentd [--name=value ...]\n\noptions (default in brackets):\n");
   for (auto& d : option_docs)
     printf("  %-30s %s [%s]\n", d.flag, d.text, d.fallback);
-  printf("\nPrecedence: flags > config file > environment > defaults.\n");
+  printf("\nPrecedence: flags > config file > environment > defaults.\n"
+         "\nAPI keys: kagentd keys create --name=NAME [--admin] | keys list | keys revoke"
+         " --name=NAME\n  (with the same --database-url / --data-dir; see kagentd keys --help)\n");
 }
 
 } // namespace kagent

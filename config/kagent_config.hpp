@@ -22,13 +22,18 @@ public:
 
   server_options opts;
   std::string competitions_arg; ///< DIR[:DIR...] as given
+  std::string allowed_hosts_arg; ///< NAME[,NAME...] as given
   std::string role = "standalone";
 };
 
 /// Prints every option with its default to stdout (`kagentd --help`).
 void print_help();
 
-/// Splits "a:b:c" into its non-empty parts.
-std::vector<std::string> split_path_list(const std::string& s);
+/// Splits "a:b:c" into its non-empty parts (or at `sep`).
+std::vector<std::string> split_path_list(const std::string& s, char sep = ':');
+
+/// True for a listen address only this machine reaches (127.0.0.0/8, ::1,
+/// localhost).
+bool is_loopback_host(const std::string& host);
 
 } // namespace kagent

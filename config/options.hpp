@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sandbox/options.hpp"
+
 namespace kagent {
 
 /// HTTP listener (http/).
@@ -16,6 +18,13 @@ struct http_options {
   size_t max_body_bytes = 64 * 1024;  ///< larger request bodies get 413
   size_t max_in_flight = 1024;        ///< requests waiting on actors; beyond: 503
   int request_timeout_s = 30;         ///< idle/read timeout per connection
+  size_t max_websockets = 1024;       ///< open WebSocket sessions; beyond: 503
+  size_t max_websockets_per_client = 64;  ///< per client address; beyond: 429
+  size_t ws_queue_bytes = 1024 * 1024; ///< frames queued per WebSocket (replay included); beyond: close 4000
+  size_t ws_total_queue_bytes = 64 << 20; ///< frames queued in all WebSockets; beyond: the most behind close
+  int ws_stall_timeout_s = 30;        ///< a WebSocket that takes no frame this long: close 4000
+  std::vector<std::string> allowed_hosts;  ///< Host names answered besides the defaults; "*" = any
+  std::string cors_origin;            ///< the one origin allowed cross-origin calls; empty: CORS off
 };
 
 /// Admission control (actors/admission).
@@ -27,18 +36,12 @@ struct admission_options {
   size_t max_running = 2;    ///< jobs running at once (= launcher slots)
   int retry_after_s = 5;     ///< Retry-After sent with 429
   int max_time_budget_s = 675; ///< largest per-job budget; set from the stage timeout
+  int rate_limit_per_min = 10; ///< POST /run per API key and minute; 0 = none; beyond: 429
+  size_t max_queued_per_key = 100; ///< waiting jobs per API key; 0 = none; beyond: 429
 };
 
-/// Where jobs run and how they are confined (actors/launcher).
-struct sandbox_options {
-  std::string mode = "bwrap";         ///< bwrap | process (rlimits only)
-  std::string bwrap = "/usr/bin/bwrap";
-  int64_t memory_bytes = 8LL << 30;   ///< RLIMIT_AS per stage process
-  int64_t cpu_seconds = 3600;         ///< RLIMIT_CPU
-  int64_t file_bytes = 2LL << 30;     ///< RLIMIT_FSIZE
-  int64_t processes = 256;            ///< RLIMIT_NPROC (process mode only)
-  int kill_grace_ms = 500;            ///< SIGTERM -> SIGKILL delay
-};
+/// Where jobs run and how they are confined (actors/launcher, sandbox/).
+using sandbox_options = sandbox::options;
 
 /// The pipeline a job actor drives (actors/job).
 struct pipeline_options {
@@ -49,6 +52,7 @@ struct pipeline_options {
   int time_budget_s = 120;            ///< model search budget given to plan/train
   int max_attempts = 2;               ///< attempts per stage before the job fails
   int retry_backoff_ms = 1000;        ///< first retry delay, doubled per attempt
+  int log_lines = 1000;               ///< output lines stored per stage step: first and last N; 0 = all
 };
 
 /// Where competitions come from (sources/): local mirrors, the download
@@ -67,7 +71,8 @@ struct sources_options {
 
 /// Database (persistence/).
 struct database_options {
-  std::string url;              ///< empty: embedded PostgreSQL in <data_dir>/pg
+  std::string url;              ///< empty: embedded PostgreSQL in pg_dir
+  std::string pg_dir;           ///< embedded cluster's directory; empty: <data_dir>/pg
   std::string pg_bin = "/usr/lib/postgresql/15/bin";
   int readers = 2;              ///< read connections (status, lists, files)
 };

@@ -20,6 +20,8 @@ const char* to_string(errc x) {
     case errc::conflict: return "conflict";
     case errc::shutting_down: return "shutting_down";
     case errc::unauthorized: return "unauthorized";
+    case errc::rate_limited: return "rate_limited";
+    case errc::misdirected: return "misdirected";
     case errc::internal: return "internal";
   }
   return "unknown";
@@ -28,6 +30,17 @@ const char* to_string(errc x) {
 caf::error make_error(errc x, std::string detail) {
   return caf::error{static_cast<uint8_t>(x), errc_category,
                     caf::make_message(std::move(detail))};
+}
+
+caf::error make_error(errc x, std::string detail, int32_t retry_after_s) {
+  return caf::error{static_cast<uint8_t>(x), errc_category,
+                    caf::make_message(std::move(detail), retry_after_s)};
+}
+
+int32_t retry_after_of(const caf::error& e) {
+  if (e.category() == errc_category && e.context().match_elements<std::string, int32_t>())
+    return e.context().get_as<int32_t>(1);
+  return 0;
 }
 
 caf::error make_error(errc x) {
@@ -43,7 +56,8 @@ errc code_of(const caf::error& e) {
 }
 
 std::string detail_of(const caf::error& e) {
-  if (e.category() == errc_category && e.context().match_elements<std::string>())
+  if (e.category() == errc_category && e.context().size() >= 1
+      && e.context().match_element<std::string>(0))
     return e.context().get_as<std::string>(0);
   if (e.category() == caf::atom("system")) {
     auto s = static_cast<caf::sec>(e.code());
@@ -58,7 +72,7 @@ void add_error_category(caf::actor_system_config& cfg) {
   cfg.add_error_category(errc_category,
                          [](uint8_t code, caf::atom_value, const caf::message& ctx) {
                            std::string out = to_string(static_cast<errc>(code));
-                           if (ctx.match_elements<std::string>())
+                           if (ctx.size() >= 1 && ctx.match_element<std::string>(0))
                              out += ": " + ctx.get_as<std::string>(0);
                            return out;
                          });

@@ -25,6 +25,8 @@ enum class errc : uint8_t {
   conflict,           ///< the request does not fit the job's current state
   shutting_down,      ///< the node is draining and accepts no new work
   unauthorized,       ///< missing or wrong API key
+  rate_limited,       ///< the caller's own limit (rate, queued jobs) is reached
+  misdirected,        ///< the Host header names no name this server answers to
   internal,           ///< a bug or an unexpected system failure
 };
 
@@ -36,6 +38,12 @@ const char* to_string(errc x);
 
 /// An error with a human-readable detail, shown to users as `{"detail": ...}`.
 caf::error make_error(errc x, std::string detail);
+
+/// An error that tells the client when to come back (Retry-After seconds).
+caf::error make_error(errc x, std::string detail, int32_t retry_after_s);
+
+/// The Retry-After seconds an error carries, 0 when none.
+int32_t retry_after_of(const caf::error& e);
 
 /// An error without detail (the code's name is used as detail).
 caf::error make_error(errc x);

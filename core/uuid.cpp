@@ -1,31 +1,25 @@
 #include "core/uuid.hpp"
 
+#include "core/random.hpp"
+
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
-#include <mutex>
-#include <random>
 
 namespace kagent {
 
 std::string new_uuid() {
-  // One generator seeded from the OS; a mutex is cheaper than a
-  // random_device read per id.
-  static std::mutex mtx;
-  static std::mt19937_64 gen{std::random_device{}()};
-  uint64_t hi, lo;
-  {
-    std::lock_guard<std::mutex> guard{mtx};
-    hi = gen();
-    lo = gen();
-  }
-  hi = (hi & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull; // version 4
-  lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull; // variant 1
+  // 16 fresh bytes per id, straight from getrandom(2): no user-space state
+  // to recover, and nothing shared with a forked child.
+  unsigned char b[16];
+  os_random(b, sizeof(b));
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40); // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80); // variant 1
   char buf[37];
-  snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx",
-           static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xFFFF),
-           static_cast<unsigned>(hi & 0xFFFF), static_cast<unsigned>(lo >> 48),
-           static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFull));
+  std::snprintf(buf, sizeof(buf),
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+                b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+                b[14], b[15]);
   return buf;
 }
 

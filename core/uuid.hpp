@@ -1,5 +1,6 @@
-// Random (version 4) UUIDs for job ids, and the strict check the API uses
-// before a job id may touch the database.
+// Random (version 4) UUIDs for job ids, 122 bits from getrandom(2) each
+// (issue 9: ids are what stands between a user and another's data), and the
+// strict check the API uses before a job id may touch the database.
 #pragma once
 
 #include <string>

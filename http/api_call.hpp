@@ -32,7 +32,10 @@ const char* to_string(api_kind x);
 struct api_call {
   api_kind kind = api_kind::health;
   std::string job_id;         ///< status, submission, solution, logs, cancel
+  std::string key_hash;       ///< SHA-256 of the API key the request carries; "" = none
   std::string url;            ///< submit: the competition URL, trimmed
+  std::string idempotency_key;  ///< submit: the Idempotency-Key header; "" = none
+  std::string request_hash;   ///< submit: SHA-256 of what it asks for (url, budget)
   int32_t time_budget_s = 0;  ///< submit: the job's model-search budget; 0 = server's
   std::string status_filter;  ///< list: empty = all
   int32_t limit = 100;        ///< list: 1..1000

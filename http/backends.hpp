@@ -16,6 +16,8 @@ struct backends {
   caf::actor supervisor;  ///< live jobs: get, cancel
   caf::actor db_reader;   ///< stored jobs, events, files, lists, ping
   caf::actor hub;         ///< progress hub: live event streams
+  caf::actor persistence; ///< write backlog figures for /health; may be null
+  caf::actor key_store;   ///< who a key stands for; null: no keys (everyone sees all)
   kaggle_submitter_actor kaggle = {};  ///< POST /jobs/{id}/submit; may be null
 };
 
@@ -23,6 +25,7 @@ struct backends {
 struct server_info {
   int retry_after_s = 5;     ///< Retry-After of a 429
   std::string sandbox_mode;  ///< shown by /health
+  std::string sandbox_limits{}; ///< who stages run as and their bounds (or a warning)
 };
 
 } // namespace kagent::http

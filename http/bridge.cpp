@@ -32,16 +32,34 @@ struct bridge_env {
 };
 
 using job_fn = std::function<void(job_record&)>;
+using principal_fn = std::function<void(const principal&)>;
+
+// Who the call acts for: the key store's answer (401 when it refuses).
+// Without a key store (tests) every call is the keyless principal.
+void authenticated(const bridge_env& env, const api_call& c, principal_fn go, reply_fn done) {
+  if (!env.b.key_store)
+    return go(principal{});
+  env.self->request(env.b.key_store, env.timeout, authenticate_atom::value, c.key_hash)
+    .then([go](principal& p) { go(p); },
+          [env, done](caf::error& err) { done(env.fail("authenticate", err)); });
+}
 
 // A job by id: live jobs from the supervisor, the rest from the database.
 // The supervisor's failure of any kind falls back to the database, which
-// knows every committed job.
-void with_job(const bridge_env& env, const std::string& id, job_fn on_job, reply_fn done) {
+// knows every committed job. Another key's job is 404, as if it did not
+// exist (its id says nothing).
+void with_job(const bridge_env& env, const principal& who, const std::string& id, job_fn on_job,
+              reply_fn done) {
+  job_fn mine = [who, on_job, done](job_record& job) {
+    if (!may_see(who, job.owner))
+      return done(job_not_found());
+    on_job(job);
+  };
   env.self->request(env.b.supervisor, env.timeout, get_atom::value, id)
-    .then([on_job](job_record& job) { on_job(job); },
-          [env, id, on_job, done](caf::error&) {
+    .then([mine](job_record& job) { mine(job); },
+          [env, id, mine, done](caf::error&) {
             env.self->request(env.b.db_reader, env.timeout, get_atom::value, id)
-              .then([on_job](job_record& job) { on_job(job); },
+              .then([mine](job_record& job) { mine(job); },
                     [env, done](caf::error& err) {
                       done(code_of(err) == errc::not_found ? job_not_found()
                                                            : env.fail("get", err));
@@ -49,15 +67,16 @@ void with_job(const bridge_env& env, const std::string& id, job_fn on_job, reply
           });
 }
 
-void submit(const bridge_env& env, const api_call& c, reply_fn done) {
-  env.self->request(env.b.admission, env.timeout, submit_atom::value, c.url, std::string{},
-                    c.time_budget_s)
+void submit(const bridge_env& env, const principal& who, const api_call& c, reply_fn done) {
+  submit_request req{c.url, who.owner, who.keyed, c.time_budget_s, c.idempotency_key,
+                     c.request_hash};
+  env.self->request(env.b.admission, env.timeout, submit_atom::value, std::move(req))
     .then([done](job_record& job) { done(json_response(201, created_json(job))); },
           [env, done](caf::error& err) { done(env.fail("submit", err)); });
 }
 
-void submission(const bridge_env& env, const api_call& c, reply_fn done) {
-  with_job(env, c.job_id, [env, done](job_record& job) {
+void submission(const bridge_env& env, const principal& who, const api_call& c, reply_fn done) {
+  with_job(env, who, c.job_id, [env, done](job_record& job) {
     if (job.status != status::success)
       return done(error_response(400, "Job is not complete. Current status: " + job.status));
     env.self
@@ -76,8 +95,8 @@ void submission(const bridge_env& env, const api_call& c, reply_fn done) {
   }, done);
 }
 
-void solution(const bridge_env& env, const api_call& c, reply_fn done) {
-  with_job(env, c.job_id, [env, done](job_record& job) {
+void solution(const bridge_env& env, const principal& who, const api_call& c, reply_fn done) {
+  with_job(env, who, c.job_id, [env, done](job_record& job) {
     env.self->request(env.b.db_reader, env.timeout, checkpoint_atom::value, job.id)
       .then(
         [done](checkpoints& cps) {
@@ -96,8 +115,8 @@ void solution(const bridge_env& env, const api_call& c, reply_fn done) {
   }, done);
 }
 
-void logs(const bridge_env& env, const api_call& c, reply_fn done) {
-  with_job(env, c.job_id, [env, done](job_record& job) {
+void logs(const bridge_env& env, const principal& who, const api_call& c, reply_fn done) {
+  with_job(env, who, c.job_id, [env, done](job_record& job) {
     auto id = job.id;
     env.self->request(env.b.db_reader, env.timeout, events_atom::value, id, int64_t{0})
       .then([id, done](std::vector<job_event>& evs) { done(json_response(200, logs_json(id, evs))); },
@@ -105,27 +124,33 @@ void logs(const bridge_env& env, const api_call& c, reply_fn done) {
   }, done);
 }
 
-void list(const bridge_env& env, const api_call& c, reply_fn done) {
-  // db_reader takes the limit as int64_t (actors/db_reader.cpp).
+void list(const bridge_env& env, const principal& who, const api_call& c, reply_fn done) {
+  // db_reader takes the limit as int64_t (actors/db_reader.cpp); a key that
+  // is not admin lists only its own jobs.
+  auto owner = who.keyed && !who.admin ? who.owner : std::string{};
   env.self
     ->request(env.b.db_reader, env.timeout, list_atom::value, c.status_filter,
-              int64_t{c.limit})
+              int64_t{c.limit}, owner)
     .then([done](job_list& xs) { done(json_response(200, list_json(xs))); },
           [env, done](caf::error& err) { done(env.fail("list", err)); });
 }
 
-void cancel(const bridge_env& env, const api_call& c, reply_fn done) {
-  env.self->request(env.b.supervisor, env.timeout, cancel_atom::value, c.job_id)
-    .then([done](job_record& job) { done(json_response(200, status_json(job))); },
-          [env, done](caf::error& err) {
-            done(code_of(err) == errc::not_found ? job_not_found() : env.fail("cancel", err));
-          });
+void cancel(const bridge_env& env, const principal& who, const api_call& c, reply_fn done) {
+  // Whose job it is, first: another key's job cannot be cancelled (404).
+  with_job(env, who, c.job_id, [env, done](job_record& job) {
+    env.self->request(env.b.supervisor, env.timeout, cancel_atom::value, job.id)
+      .then([done](job_record& job) { done(json_response(200, status_json(job))); },
+            [env, done](caf::error& err) {
+              done(code_of(err) == errc::not_found ? job_not_found() : env.fail("cancel", err));
+            });
+  }, done);
 }
 
 // A finished job's submission to Kaggle: the job as the supervisor or the
 // database knows it, then the submitter; Kaggle's answer comes back on it.
-void kaggle_submit(const bridge_env& env, const api_call& c, reply_fn done) {
-  with_job(env, c.job_id, [env, c, done](job_record& job) {
+void kaggle_submit(const bridge_env& env, const principal& who, const api_call& c,
+                   reply_fn done) {
+  with_job(env, who, c.job_id, [env, c, done](job_record& job) {
     if (job.status != status::success)
       return done(error_response(400, "Job is not complete. Current status: " + job.status));
     if (!env.b.kaggle)
@@ -138,14 +163,23 @@ void kaggle_submit(const bridge_env& env, const api_call& c, reply_fn done) {
   }, done);
 }
 
-// Asks the database and admission at once; answers when both have.
+// The answer to a /ws/jobs upgrade: 200, and whose jobs the stream may show.
+response jobs_stream(const principal& who) {
+  auto res = json_response(200, "{}");
+  res.set(internal_owner_header, who.owner);
+  res.set(internal_all_header, !who.keyed || who.admin ? "1" : "0");
+  return res;
+}
+
+// Asks the database, admission and persistence at once; answers when all have.
 void health(const bridge_env& env, reply_fn done) {
   struct parts {
     health_view view;
-    int pending = 2;
+    int pending = 4;
   };
   auto p = std::make_shared<parts>();
   p->view.sandbox_mode = env.info.sandbox_mode;
+  p->view.sandbox_limits = env.info.sandbox_limits;
   auto finish = [p, done] {
     if (--p->pending > 0)
       return;
@@ -165,6 +199,25 @@ void health(const bridge_env& env, reply_fn done) {
     .then([p, finish](admission_stats& s) {
             p->view.admission_ok = true;
             p->view.stats = s;
+            finish();
+          },
+          [finish](caf::error&) { finish(); });
+  if (!env.b.key_store) {
+    finish();
+  } else {
+    env.self->request(env.b.key_store, env.timeout, stats_atom::value)
+      .then([p, finish](key_store_stats& s) {
+              p->view.keys = s;
+              finish();
+            },
+            [finish](caf::error&) { finish(); });
+  }
+  if (!env.b.persistence)
+    return finish();
+  env.self->request(env.b.persistence, env.timeout, stats_atom::value)
+    .then([p, finish](persistence_stats& s) {
+            p->view.persistence_ok = true;
+            p->view.writes = s;
             finish();
           },
           [finish](caf::error&) { finish(); });
@@ -207,28 +260,32 @@ caf::behavior bridge(caf::event_based_actor* self, backends b, server_info info,
   bridge_env env{self, std::move(b), std::move(info), timeout};
   return {
     [env](http_call_atom, const api_call& c, const reply_fn& done) {
-      switch (c.kind) {
-        case api_kind::submit: return submit(env, c, done);
-        case api_kind::status:
-          return with_job(env, c.job_id,
-                          [done](job_record& job) { done(json_response(200, status_json(job))); },
-                          done);
-        case api_kind::submission: return submission(env, c, done);
-        case api_kind::solution: return solution(env, c, done);
-        case api_kind::logs: return logs(env, c, done);
-        case api_kind::list: return list(env, c, done);
-        case api_kind::health: return health(env, done);
-        case api_kind::cancel: return cancel(env, c, done);
-        case api_kind::ws_job:
-          // The session upgrades on a 200; the body is not sent.
-          return with_job(env, c.job_id,
-                          [done](job_record& job) { done(json_response(200, status_json(job))); },
-                          done);
-        case api_kind::ws_jobs: return done(json_response(200, "{}"));
-        case api_kind::metrics: return metrics(env, c, done);
-        case api_kind::kaggle_submit: return kaggle_submit(env, c, done);
-      }
-      done(error_response(500, "unknown call"));
+      // Health and metrics are open (probes); everything else acts for a key.
+      if (c.kind == api_kind::health)
+        return health(env, done);
+      if (c.kind == api_kind::metrics)
+        return metrics(env, c, done);
+      authenticated(env, c, [env, c, done](const principal& who) {
+        switch (c.kind) {
+          case api_kind::submit: return submit(env, who, c, done);
+          case api_kind::status:
+          case api_kind::ws_job:
+            // For ws_job the session upgrades on a 200; the body is not sent.
+            return with_job(env, who, c.job_id,
+                            [done](job_record& job) { done(json_response(200, status_json(job))); },
+                            done);
+          case api_kind::submission: return submission(env, who, c, done);
+          case api_kind::solution: return solution(env, who, c, done);
+          case api_kind::logs: return logs(env, who, c, done);
+          case api_kind::list: return list(env, who, c, done);
+          case api_kind::cancel: return cancel(env, who, c, done);
+          case api_kind::ws_jobs: return done(jobs_stream(who));
+          case api_kind::kaggle_submit: return kaggle_submit(env, who, c, done);
+          case api_kind::health:
+          case api_kind::metrics: break;
+        }
+        done(error_response(500, "unknown call"));
+      }, done);
     },
   };
 }

@@ -19,6 +19,8 @@ unsigned status_for(errc x) {
     case errc::conflict: return 409;
     case errc::shutting_down: return 503;
     case errc::unauthorized: return 401;
+    case errc::rate_limited: return 429;
+    case errc::misdirected: return 421;
     case errc::internal: return 500;
   }
   return 500;

@@ -10,6 +10,7 @@
 
 #include <caf/send.hpp>
 
+#include "core/api_key.hpp"
 #include "core/log.hpp"
 #include "http/bridge.hpp"
 #include "http/ws_session.hpp"
@@ -23,6 +24,9 @@ namespace bhttp = boost::beast::http;
 http_session::http_session(net::ip::tcp::socket&& socket, std::shared_ptr<session_context> ctx)
   : stream_(std::move(socket)), strand_(stream_.get_executor()), ctx_(std::move(ctx)) {
   ++ctx_->sessions;
+  beast::error_code ec;
+  auto peer = stream_.socket().remote_endpoint(ec);
+  client_ = ec ? std::string{"unknown"} : peer.address().to_string();
 }
 
 http_session::~http_session() {
@@ -84,6 +88,8 @@ void http_session::handle(request&& req) {
   bool keep_alive = req.keep_alive() && !ctx_->stopping;
   if (!req.keep_alive())
     closing_ = true;
+  auto origin = std::string{req[bhttp::field::origin]};
+  cors_ = !ctx_->limits.cors_origin.empty() && origin == ctx_->limits.cors_origin;
   auto routed = route(req, ctx_->limits);
   auto log = get_logger("http");
   if (log->should_log(spdlog::level::debug)) {
@@ -97,6 +103,16 @@ void http_session::handle(request&& req) {
     return push({std::move(routed.immediate), req.version(), keep_alive, false});
   auto& call = routed.call;
   bool ws = call.kind == api_kind::ws_job || call.kind == api_kind::ws_jobs;
+  // The key, if any: a header, or for a browser's WebSocket a subprotocol.
+  auto key = bearer_token(std::string{req[bhttp::field::authorization]});
+  if (key.empty() && ws)
+    key = subprotocol_token(std::string{req[bhttp::field::sec_websocket_protocol]});
+  if (!key.empty())
+    call.key_hash = hash_api_key(key);
+  // Browsers apply no CORS to WebSockets: a page from elsewhere is refused here.
+  if (ws && !websocket_origin_ok(origin, std::string{req[bhttp::field::host]}, ctx_->limits))
+    return push({error_response(403, "WebSocket from a foreign origin"), req.version(),
+                 keep_alive, false});
   if (ws && !boost::beast::websocket::is_upgrade(req)) {
     auto res = error_response(426, "This endpoint speaks WebSocket only");
     res.set(bhttp::field::upgrade, "websocket");
@@ -107,6 +123,17 @@ void http_session::handle(request&& req) {
     call.http_sessions = static_cast<int64_t>(ctx_->sessions.load());
     call.ws_sessions = static_cast<int64_t>(ctx_->ws_sessions.load());
   }
+  if (ws) {
+    auto verdict = ctx_->ws_admit->try_acquire(client_, ws_slot_);
+    if (verdict != ws_admission::verdict::ok) {
+      bool server = verdict == ws_admission::verdict::server_full;
+      auto res = error_response(server ? 503 : 429,
+                                server ? "Too many WebSocket sessions on this server"
+                                       : "Too many WebSocket sessions from this address");
+      res.set(bhttp::field::retry_after, std::to_string(ctx_->retry_after_s));
+      return push({std::move(res), req.version(), keep_alive, false});
+    }
+  }
   if (ctx_->in_flight.fetch_add(1) >= ctx_->max_in_flight) {
     --ctx_->in_flight;
     auto busy = error_response(503, "Server busy: too many requests in flight");
@@ -114,11 +141,19 @@ void http_session::handle(request&& req) {
     return push({std::move(busy), req.version(), keep_alive, false});
   }
   auto seq = front_seq_ + queue_.size();
-  queue_.push_back({std::nullopt, req.version(), keep_alive, true, ws});
+  queue_.push_back({std::nullopt, req.version(), keep_alive, true, ws, cors_});
   if (ws) {
     // Nothing is read after an upgrade request: the socket may change hands.
     closing_ = true;
-    ws_args_ = {call.job_id, call.since, ctx_->hub, ctx_->db_reader};
+    ws_args_.job_id = call.job_id;
+    ws_args_.since = call.since;
+    ws_args_.hub = ctx_->hub;
+    ws_args_.db_reader = ctx_->db_reader;
+    ws_args_.window_bytes = ctx_->ws_window_bytes;
+    ws_args_.max_queued_bytes = ctx_->ws_max_queued_bytes;
+    ws_args_.stall_timeout = ctx_->ws_stall_timeout;
+    ws_args_.total_bytes = ctx_->ws_total_bytes;
+    ws_args_.max_total_bytes = ctx_->ws_max_total_bytes;
     upgrade_req_ = std::move(req);
   }
   dispatch(seq, std::move(routed.call));
@@ -143,6 +178,7 @@ void http_session::on_reply(uint64_t seq, response&& res) {
 }
 
 void http_session::push(slot&& s) {
+  s.cors = cors_;
   queue_.push_back(std::move(s));
   do_write();
 }
@@ -151,9 +187,17 @@ void http_session::do_write() {
   if (writing_ || closed_ || queue_.empty() || !queue_.front().res)
     return;
   auto& s = queue_.front();
-  if (s.upgrade && s.res->result_int() == 200)
+  if (s.upgrade && s.res->result_int() == 200) {
+    // The bridge names whose jobs a /ws/jobs stream may show.
+    ws_args_.owner = std::string{(*s.res)[internal_owner_header]};
+    ws_args_.all_owners = (*s.res)[internal_all_header] == "1";
     return upgrade();
+  }
   writing_ = true;
+  if (s.cors) {
+    s.res->set(bhttp::field::access_control_allow_origin, ctx_->limits.cors_origin);
+    s.res->set(bhttp::field::vary, "Origin");
+  }
   s.res->version(s.version);
   s.res->keep_alive(s.keep_alive && !ctx_->stopping);
   stream_.expires_after(ctx_->timeout);
@@ -195,7 +239,7 @@ void http_session::upgrade() {
       --ctx_->in_flight;
   queue_.clear();
   closed_ = true;
-  std::make_shared<ws_session>(std::move(stream_), ctx_)
+  std::make_shared<ws_session>(std::move(stream_), ctx_, std::move(ws_slot_))
     ->run(std::move(*upgrade_req_), std::move(ws_args_));
 }
 

@@ -16,6 +16,7 @@
 
 #include "http/response.hpp"
 #include "http/session_context.hpp"
+#include "http/ws_admission.hpp"
 #include "http/ws_feed.hpp"
 
 namespace kagent::http {
@@ -42,6 +43,7 @@ private:
     bool keep_alive = true;
     bool counted = false;         // holds one unit of ctx_->in_flight
     bool upgrade = false;         // a WebSocket upgrade: a 200 hands the socket over
+    bool cors = false;            // answer the configured origin's CORS headers
   };
 
   void do_read();
@@ -65,6 +67,9 @@ private:
   uint64_t front_seq_ = 0;  // sequence number of queue_.front()
   std::optional<request> upgrade_req_;  // the pending WebSocket upgrade, if any
   ws_feed_args ws_args_;                // what it streams once upgraded
+  ws_slot ws_slot_;                     // its place among the WebSocket sessions
+  std::string client_;                  // the peer's address, for per-client caps
+  bool cors_ = false;       // the request being handled came from the CORS origin
   bool reading_ = false;
   bool writing_ = false;
   bool closing_ = false;    // read no more; close once queue_ is written

@@ -158,7 +158,7 @@ std::string logs_json(const std::string& job_id, const std::vector<job_event>& e
 }
 
 bool is_healthy(const health_view& h) {
-  return h.database_ok && h.admission_ok && !h.stats.draining;
+  return h.database_ok && h.admission_ok && !h.stats.draining && h.writes.outage_since == 0;
 }
 
 std::string health_json(const health_view& h) {
@@ -171,12 +171,34 @@ std::string health_json(const health_view& h) {
   w.StartObject();
   put(w, "api", h.admission_ok ? "ok" : "error: admission not answering");
   put(w, "database", h.database_ok ? "ok" : "error: " + h.database_detail);
+  put(w, "persistence", !h.persistence_ok             ? "unknown: not answering"
+                        : h.writes.outage_since != 0 ? "holding writes until the database is back"
+                                                     : "ok");
   put(w, "sandbox", h.sandbox_mode);
+  put(w, "auth", h.keys.required ? "api keys (" + std::to_string(h.keys.live_keys) + " live)"
+                                 : "off: no API keys, loopback only, every client sees every job");
+  put(w, "sandbox_limits", h.sandbox_limits);
   w.EndObject();
   w.Key("queue_length");
   w.Int64(h.stats.queued);
   w.Key("running");
   w.Int64(h.stats.running);
+  // Writes waiting for the database (issue 9): every one of them is a job
+  // that would otherwise be stranded.
+  w.Key("write_backlog");
+  w.StartObject();
+  w.Key("writes");
+  w.Int64(h.writes.backlog_writes);
+  w.Key("bytes");
+  w.Int64(h.writes.backlog_bytes);
+  w.Key("since");
+  if (h.writes.outage_since != 0)
+    w.String(iso8601(h.writes.outage_since).c_str());
+  else
+    w.Null();
+  w.Key("refused");
+  w.Int64(h.writes.refused);
+  w.EndObject();
   w.Key("capacity");
   w.StartObject();
   w.Key("max_queued");

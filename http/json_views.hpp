@@ -41,7 +41,11 @@ struct health_view {
   std::string database_detail;  ///< why not, when not ok
   bool admission_ok = false;
   admission_stats stats;
+  bool persistence_ok = false;  ///< the persistence actor answered
+  persistence_stats writes;     ///< its write backlog
+  key_store_stats keys;         ///< API keys: how many, required or not
   std::string sandbox_mode;
+  std::string sandbox_limits;  ///< "uid ..., cgroup ...", or a WARNING without cgroup
   int64_t now_ms = 0;
 };
 

@@ -14,7 +14,8 @@ namespace net = boost::asio;
 using tcp = boost::asio::ip::tcp;
 
 listener::listener(net::io_context& ioc, std::shared_ptr<session_context> ctx)
-  : ioc_(ioc), acceptor_(net::make_strand(ioc)), ctx_(std::move(ctx)) {
+  : ioc_(ioc), acceptor_(net::make_strand(ioc)), retry_(acceptor_.get_executor()),
+    ctx_(std::move(ctx)) {
 }
 
 caf::expected<std::shared_ptr<listener>>
@@ -55,6 +56,7 @@ void listener::stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     boost::system::error_code ec;
     self->acceptor_.close(ec);
+    self->retry_.cancel();
   });
 }
 
@@ -69,11 +71,34 @@ void listener::do_accept() {
 void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted)
     return;
-  if (ec)
-    get_logger("http")->warn("accept failed error={}", ec.message());
-  else
+  if (is_resource_exhaustion(ec))
+    return pause(ec);
+  if (ec) {
+    // Per-connection failures (the peer reset before accept): go on, but
+    // never log faster than once per interval.
+    if (backoff_.should_log(std::chrono::steady_clock::now()))
+      get_logger("http")->warn("accept failed error={} suppressed={}", ec.message(),
+                               backoff_.take_suppressed());
+  } else {
+    backoff_.on_accepted();
     std::make_shared<http_session>(std::move(socket), ctx_)->run();
+  }
   do_accept();
+}
+
+void listener::pause(const boost::system::error_code& ec) {
+  // The connection stays in the kernel's backlog and the socket stays
+  // readable: accepting again at once would spin (issue 9, item 6).
+  auto delay = backoff_.on_exhausted();
+  if (backoff_.should_log(std::chrono::steady_clock::now()))
+    get_logger("http")->warn("accept paused: out of file descriptors error={} retry_ms={} "
+                             "suppressed={}",
+                             ec.message(), delay.count(), backoff_.take_suppressed());
+  retry_.expires_after(delay);
+  retry_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
+    if (!wait_ec)
+      self->do_accept();
+  });
 }
 
 } // namespace kagent::http

@@ -1,5 +1,6 @@
 // Accepts connections and starts an http_session for each, each on its own
-// strand (Beast's advanced server). Closing it is the first step of a stop.
+// strand (Beast's advanced server). Out of descriptors it pauses instead of
+// spinning (accept_backoff). Closing it is the first step of a stop.
 #pragma once
 
 #include <cstdint>
@@ -8,9 +9,11 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <caf/expected.hpp>
 
+#include "http/accept_backoff.hpp"
 #include "http/session_context.hpp"
 
 namespace kagent::http {
@@ -39,9 +42,12 @@ public:
 private:
   void do_accept();
   void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void pause(const boost::system::error_code& ec);
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_;  // on the acceptor's strand
+  accept_backoff backoff_;
   std::shared_ptr<session_context> ctx_;
   uint16_t port_ = 0;
 };

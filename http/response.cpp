@@ -37,8 +37,13 @@ response error_response(unsigned status, const std::string& detail) {
 
 response error_response(const caf::error& err, int retry_after_s) {
   auto res = error_response(status_for(err), detail_of(err));
-  if (code_of(err) == errc::queue_full)
-    res.set(bhttp::field::retry_after, std::to_string(retry_after_s));
+  auto code = code_of(err);
+  if (code == errc::queue_full || code == errc::rate_limited) {
+    auto wait = retry_after_of(err);
+    res.set(bhttp::field::retry_after, std::to_string(wait > 0 ? wait : retry_after_s));
+  }
+  if (code == errc::unauthorized)
+    res.set(bhttp::field::www_authenticate, "Bearer realm=\"kagent\"");
   return res;
 }
 

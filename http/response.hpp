@@ -18,6 +18,11 @@ using request = boost::beast::http::request<boost::beast::http::string_body>;
 /// A response as the session writes it.
 using response = boost::beast::http::response<boost::beast::http::string_body>;
 
+/// Headers of the bridge's answer to a WebSocket upgrade, read by the
+/// session and never sent (the handshake response is Beast's own).
+constexpr const char* internal_owner_header = "X-Kagent-Owner";
+constexpr const char* internal_all_header = "X-Kagent-All-Owners";
+
 /// The value of the Server header.
 constexpr const char* server_name = "kagentd";
 

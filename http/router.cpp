@@ -8,6 +8,7 @@
 #include <rapidjson/error/en.h>
 
 #include "core/job.hpp"
+#include "core/sha256.hpp"
 #include "core/uuid.hpp"
 #include "http/dashboard.hpp"
 #include "http/url.hpp"
@@ -116,11 +117,45 @@ route_result route_run(const request& req, const target& t) {
     if (auto bad = run_body(req.body(), c); bad.immediate)
       return bad;
   } else if (query_url != t.query.end()) {
+    // A body-less POST is a CORS "simple request" any web page can send to a
+    // local kagentd; only a header that needs a preflight makes it ours.
+    if (!is_json_media_type(std::string{req[bhttp::field::content_type]})
+        && req[bhttp::field::authorization].empty())
+      return reply(415, "POST /run?url= needs Content-Type: application/json or an "
+                        "Authorization header");
     c.url = trim(query_url->second);
   } else {
     return reply(422, "Missing field 'kaggle_url' (JSON body) or query parameter 'url'");
   }
+  auto idem = trim(std::string{req["Idempotency-Key"]});
+  if (idem.size() > 255)
+    return reply(422, "Idempotency-Key is longer than 255 characters");
+  c.idempotency_key = idem;
+  c.request_hash = sha256_hex(c.url + '\n' + std::to_string(c.time_budget_s));
   return call(std::move(c));
+}
+
+bool host_allowed(const request& req, const router_limits& limits) {
+  auto host = to_lower(trim(std::string{req[bhttp::field::host]}));
+  for (auto& h : limits.allowed_hosts)
+    if (h == "*" || h == host)
+      return true;
+  return false;
+}
+
+// The CORS preflight of the configured origin; anything else is 405 as before.
+route_result preflight(const request& req, const router_limits& limits) {
+  auto origin = std::string{req[bhttp::field::origin]};
+  if (limits.cors_origin.empty() || origin != limits.cors_origin)
+    return method_not_allowed("GET, POST, DELETE");
+  auto res = make_response(204, "", "text/plain");
+  res.set(bhttp::field::access_control_allow_origin, origin);
+  res.set(bhttp::field::access_control_allow_methods, "GET, POST, DELETE");
+  res.set(bhttp::field::access_control_allow_headers,
+          "Authorization, Content-Type, Idempotency-Key");
+  res.set(bhttp::field::access_control_max_age, "600");
+  res.set(bhttp::field::vary, "Origin");
+  return reply(std::move(res));
 }
 
 std::string valid_statuses() {
@@ -198,7 +233,45 @@ route_result simple(api_kind kind) {
 
 } // namespace
 
+std::vector<std::string> default_allowed_hosts(const std::string& bind_host, uint16_t port,
+                                               const std::vector<std::string>& extra) {
+  std::vector<std::string> names{"localhost", "127.0.0.1", "[::1]"};
+  auto bind = to_lower(bind_host);
+  if (bind.find(':') != std::string::npos && bind.front() != '[')
+    bind = "[" + bind + "]";  // an IPv6 literal as Host spells it
+  if (!bind.empty() && bind != "0.0.0.0" && bind != "[::]")
+    names.push_back(bind);
+  for (auto& e : extra)
+    names.push_back(to_lower(trim(e)));
+  std::vector<std::string> out;
+  for (auto& n : names) {
+    out.push_back(n);
+    if (n != "*")
+      out.push_back(n + ":" + std::to_string(port));
+  }
+  return out;
+}
+
+bool websocket_origin_ok(const std::string& origin, const std::string& host,
+                         const router_limits& limits) {
+  if (origin.empty())
+    return true;  // not a browser
+  auto o = to_lower(origin);
+  auto h = to_lower(host);
+  return o == "http://" + h || o == "https://" + h
+         || (!limits.cors_origin.empty() && origin == limits.cors_origin);
+}
+
 route_result route(const request& req, const router_limits& limits) {
+  // Before anything else: a page on another name (DNS rebinding) is refused.
+  if (!limits.allowed_hosts.empty()) {
+    if (req[bhttp::field::host].empty())
+      return reply(400, "Missing Host header");
+    if (!host_allowed(req, limits))
+      return reply(421, "Misdirected request: this server does not answer to that Host");
+  }
+  if (req.method() == bhttp::verb::options)
+    return preflight(req, limits);
   auto t = parse_target(std::string{req.target()});
   if (!t.path_ok)
     return not_found();

@@ -61,6 +61,14 @@ server::start(caf::actor_system& sys, const http_options& opts, backends b, serv
   ctx->max_in_flight = std::max<size_t>(1, opts.max_in_flight);
   ctx->timeout = std::chrono::seconds{std::max(1, opts.request_timeout_s)};
   ctx->sys = &sys;
+  ctx->ws_admit = std::make_shared<ws_admission>(opts.max_websockets,
+                                                 opts.max_websockets_per_client);
+  ctx->ws_max_queued_bytes = std::max<size_t>(4096, opts.ws_queue_bytes);
+  // A quarter of the bound goes out unacknowledged, at most 64 KiB.
+  ctx->ws_window_bytes = std::min<size_t>(64 * 1024, ctx->ws_max_queued_bytes / 4);
+  ctx->ws_stall_timeout = std::chrono::seconds{std::max(1, opts.ws_stall_timeout_s)};
+  ctx->ws_max_total_bytes = static_cast<int64_t>(opts.ws_total_queue_bytes);
+  ctx->retry_after_s = info.retry_after_s;
   ctx->hub = b.hub;
   ctx->db_reader = b.db_reader;
   auto lst = listener::make(*p->ioc, opts.host, opts.port, ctx);
@@ -71,6 +79,8 @@ server::start(caf::actor_system& sys, const http_options& opts, backends b, serv
   // was started with it times out.
   auto backend_timeout = std::max(std::chrono::milliseconds{250},
                                   std::chrono::milliseconds{opts.request_timeout_s * 250});
+  ctx->limits.allowed_hosts = default_allowed_hosts(opts.host, (*lst)->port(), opts.allowed_hosts);
+  ctx->limits.cors_origin = opts.cors_origin;
   ctx->bridge = spawn_bridge(sys, std::move(b), std::move(info), backend_timeout);
   p->ctx = ctx;
   p->lst = std::move(*lst);

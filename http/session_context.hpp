@@ -13,10 +13,15 @@
 #include <caf/actor.hpp>
 
 #include "http/router.hpp"
+#include "http/ws_admission.hpp"
 
 namespace kagent::http {
 
 class ws_session;
+
+/// The WebSocket subprotocol the server speaks; a browser offers it beside
+/// `kagent-key.<api key>` (it cannot set an Authorization header).
+constexpr const char* ws_subprotocol = "kagent";
 
 /// Shared by the listener and every session of a server.
 struct session_context {
@@ -31,6 +36,14 @@ struct session_context {
   caf::actor hub;                      ///< progress hub, for WebSocket feeds
   caf::actor db_reader;                ///< replays what the hub no longer holds
   std::atomic<size_t> ws_sessions{0};  ///< open WebSocket connections
+  std::shared_ptr<ws_admission> ws_admit;  ///< caps on WebSocket sessions
+  size_t ws_window_bytes = 64 * 1024;      ///< frames a feed hands over unacknowledged
+  size_t ws_max_queued_bytes = 1024 * 1024; ///< per session, replay included; beyond: 4000
+  std::shared_ptr<std::atomic<int64_t>> ws_total_bytes =
+    std::make_shared<std::atomic<int64_t>>(0);  ///< live bytes waiting in all feeds
+  int64_t ws_max_total_bytes = 64 << 20;  ///< beyond: feeds holding more than a window close
+  std::chrono::milliseconds ws_stall_timeout{30'000};  ///< no write progress: 4000
+  int retry_after_s = 5;                   ///< Retry-After of a refused upgrade
   std::mutex ws_mutex;                 ///< guards ws
   std::map<const void*, std::weak_ptr<ws_session>> ws;  ///< open WebSockets, for stop
 };

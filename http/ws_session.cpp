@@ -18,8 +18,10 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 
-ws_session::ws_session(beast::tcp_stream&& stream, std::shared_ptr<session_context> ctx)
-  : ws_(std::move(stream)), strand_(ws_.get_executor()), ctx_(std::move(ctx)) {
+ws_session::ws_session(beast::tcp_stream&& stream, std::shared_ptr<session_context> ctx,
+                       ws_slot slot)
+  : ws_(std::move(stream)), strand_(ws_.get_executor()), ctx_(std::move(ctx)),
+    close_timer_(strand_), slot_(std::move(slot)) {
   ++ctx_->ws_sessions;
 }
 
@@ -40,13 +42,25 @@ void ws_session::run(request req, ws_feed_args args) {
   // Beast's own timeouts replace the tcp_stream's: pings after 30 s of
   // silence, a peer that answers none within 60 s is gone.
   beast::get_lowest_layer(ws_).expires_never();
+  // A fixed kernel send buffer: what a reader that stops reading can hold in
+  // the kernel stays small too (loopback autotuning grows it to megabytes).
+  beast::error_code sock_ec;
+  beast::get_lowest_layer(ws_).socket().set_option(net::socket_base::send_buffer_size(64 * 1024),
+                                                   sock_ec);
   websocket::stream_base::timeout t;
   t.handshake_timeout = std::chrono::seconds(10);
   t.idle_timeout = std::chrono::seconds(60);
   t.keep_alive_pings = true;
   ws_.set_option(t);
-  ws_.set_option(websocket::stream_base::decorator(
-    [](websocket::response_type& res) { res.set(beast::http::field::server, server_name); }));
+  // A browser offers the key as a subprotocol (it cannot set headers on a
+  // WebSocket); the handshake must then name the one we speak.
+  bool offered = req[beast::http::field::sec_websocket_protocol].find(ws_subprotocol)
+                 != beast::string_view::npos;
+  ws_.set_option(websocket::stream_base::decorator([offered](websocket::response_type& res) {
+    res.set(beast::http::field::server, server_name);
+    if (offered)
+      res.set(beast::http::field::sec_websocket_protocol, ws_subprotocol);
+  }));
   auto self = shared_from_this();
   ws_.async_accept(req, [self, args = std::move(args)](beast::error_code ec) mutable {
     self->on_accept(ec, std::move(args));
@@ -65,9 +79,9 @@ void ws_session::on_accept(beast::error_code ec, ws_feed_args args) {
   // Runs on CAF threads: only posts to the strand.
   auto self = shared_from_this();
   ws_sink sink{
-    [self](std::string text, int64_t seq, bool replay) {
-      net::post(self->strand_, [self, text = std::move(text), seq, replay]() mutable {
-        self->enqueue(std::move(text), seq, replay);
+    [self](std::string text, int64_t seq, bool ack) {
+      net::post(self->strand_, [self, text = std::move(text), seq, ack]() mutable {
+        self->enqueue(std::move(text), seq, ack);
       });
     },
     [self](uint16_t code, std::string reason) {
@@ -94,24 +108,15 @@ void ws_session::on_read(beast::error_code ec, size_t) {
   do_read();
 }
 
-void ws_session::enqueue(std::string text, int64_t seq, bool replay) {
+void ws_session::enqueue(std::string text, int64_t seq, bool ack) {
   if (closed_ || closing_ || close_pending_)
     return;
-  if (!replay
-      && (queued_live_ >= max_queued_frames || queued_bytes_ + text.size() > max_queued_bytes)) {
-    // Keep only a frame being written; the client resumes from what it got.
-    drop_unwritten();
-    get_logger("http")->warn("ws slow consumer closed last_seq={}", last_seq_written_);
-    close_code_ = slow_consumer_code;
-    close_pending_ = true;
-    stop_feed();
-    return do_write();
-  }
-  if (!replay) {
-    queued_bytes_ += text.size();
-    ++queued_live_;
-  }
-  queue_.push_back({std::move(text), seq, replay});
+  // The feed keeps within its window, so this only trips when it does not:
+  // replay frames count like live ones (issue 9).
+  if (queued_bytes_ + text.size() > ctx_->ws_max_queued_bytes + ctx_->ws_window_bytes)
+    return close_after_queue(slow_consumer_code, "");
+  queued_bytes_ += text.size();
+  queue_.push_back({std::move(text), seq, ack});
   do_write();
 }
 
@@ -138,6 +143,8 @@ void ws_session::on_write(beast::error_code ec, size_t) {
   }
   if (queue_.front().seq > 0)
     last_seq_written_ = queue_.front().seq;
+  if (queue_.front().ack && feed_)
+    caf::anon_send(feed_, more_atom::value);
   pop(queue_.begin());
   do_write();
 }
@@ -145,10 +152,33 @@ void ws_session::on_write(beast::error_code ec, size_t) {
 void ws_session::close_after_queue(uint16_t code, std::string reason) {
   if (close_pending_ || closing_ || closed_)
     return;
+  if (code == slow_consumer_code) {
+    // Keep only a frame being written; the client resumes from what it got.
+    drop_unwritten();
+    stop_feed();
+  }
   close_pending_ = true;
   close_code_ = code;
   close_reason_ = std::move(reason);
+  arm_close_timer();
   do_write();
+}
+
+void ws_session::arm_close_timer() {
+  // A peer that reads nothing never takes the frame in flight nor the close
+  // frame behind it: drop the connection, so its memory goes too.
+  close_timer_.expires_after(close_grace);
+  close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->closed_)
+      return;
+    get_logger("http")->warn("ws close not taken; dropping connection last_seq={}",
+                             self->last_seq_written_);
+    self->closed_ = true;
+    self->queue_.clear();
+    self->stop_feed();
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).socket().close(ignored);
+  });
 }
 
 void ws_session::do_close() {
@@ -163,6 +193,7 @@ void ws_session::do_close() {
 
 void ws_session::on_close(beast::error_code) {
   closed_ = true;
+  close_timer_.cancel();
   stop_feed();
 }
 
@@ -177,10 +208,7 @@ void ws_session::shutdown() {
 }
 
 void ws_session::pop(std::deque<frame>::iterator i) {
-  if (!i->replay) {
-    queued_bytes_ -= i->text.size();
-    --queued_live_;
-  }
+  queued_bytes_ -= i->text.size();
   queue_.erase(i);
 }
 

@@ -138,15 +138,16 @@ caf::expected<job_record> get_job(connection& conn, const std::string& job_id) {
 }
 
 caf::expected<job_list> list_jobs(connection& conn, const std::string& status_filter,
-                                  int64_t limit) {
+                                  int64_t limit, const std::string& owner) {
   limit = std::max<int64_t>(0, std::min<int64_t>(limit, 10000));
-  const char* where = " WHERE ($1 = '' OR status = $1)";
-  auto count = conn.exec(std::string{"SELECT count(*) FROM jobs"} + where, {text(status_filter)});
+  const char* where = " WHERE ($1 = '' OR status = $1) AND ($3 = '' OR owner = $3)";
+  auto count = conn.exec(std::string{"SELECT count(*) FROM jobs"} + where + " AND $2::bigint >= 0",
+                         {text(status_filter), integer(limit), text(owner)});
   if (!count)
     return count.error();
   auto res = conn.exec("SELECT " + job_columns + " FROM jobs" + where +
                          " ORDER BY created_at DESC, id DESC LIMIT $2",
-                       {text(status_filter), integer(limit)});
+                       {text(status_filter), integer(limit), text(owner)});
   if (!res)
     return res.error();
   job_list out;
@@ -157,13 +158,14 @@ caf::expected<job_list> list_jobs(connection& conn, const std::string& status_fi
 }
 
 caf::expected<std::vector<job_event>> get_events(connection& conn, const std::string& job_id,
-                                                 int64_t since_seq) {
+                                                 int64_t since_seq, int64_t limit) {
   std::vector<job_event> out;
   if (!is_uuid(job_id))
     return out;
   auto res = conn.exec("SELECT seq, " + ms("time") + ", stage, kind, message, progress"
-                       " FROM job_events WHERE job_id = $1 AND seq > $2 ORDER BY seq",
-                       {text(job_id), integer(since_seq)});
+                       " FROM job_events WHERE job_id = $1 AND seq > $2 ORDER BY seq"
+                       " LIMIT CASE WHEN $3::bigint > 0 THEN $3::bigint END",
+                       {text(job_id), integer(since_seq), integer(limit)});
   if (!res)
     return res.error();
   for (int i = 0; i < res->rows(); ++i)

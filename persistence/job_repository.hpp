@@ -36,13 +36,15 @@ caf::error save_artifact(connection& conn, const std::string& job_id,
 /// The job row, or not_found.
 caf::expected<job_record> get_job(connection& conn, const std::string& job_id);
 
-/// Newest first, at most `limit`; total counts every job matching the filter.
+/// Newest first, at most `limit`; total counts every job matching the
+/// filters. A non-empty `owner` keeps only that owner's jobs.
 caf::expected<job_list> list_jobs(connection& conn, const std::string& status_filter,
-                                  int64_t limit);
+                                  int64_t limit, const std::string& owner = {});
 
-/// The events of a job with seq > since_seq, in seq order.
+/// The events of a job with seq > since_seq, in seq order; at most `limit`
+/// of them when limit > 0.
 caf::expected<std::vector<job_event>> get_events(connection& conn, const std::string& job_id,
-                                                 int64_t since_seq);
+                                                 int64_t since_seq, int64_t limit = 0);
 
 /// A stored file of a job, or not_found.
 caf::expected<std::string> get_artifact(connection& conn, const std::string& job_id,

@@ -74,6 +74,28 @@ CREATE TABLE artifacts (
   PRIMARY KEY (job_id, name)
 );
 )sql"},
+    // API keys (issue 9): only the SHA-256 of a key is stored; a job's owner
+    // is its key's name. Idempotency-Key rows make a retried POST /run return
+    // the job the first one created, across restarts.
+    {2, R"sql(
+CREATE TABLE api_keys (
+  name text PRIMARY KEY,
+  key_hash text NOT NULL UNIQUE,
+  prefix text NOT NULL,
+  admin boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  revoked_at timestamptz
+);
+CREATE TABLE idempotency_keys (
+  owner text NOT NULL,
+  key text NOT NULL,
+  request_hash text NOT NULL,
+  job_id uuid NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (owner, key)
+);
+CREATE INDEX jobs_owner_idx ON jobs (owner, created_at DESC);
+)sql"},
   };
   return list;
 }

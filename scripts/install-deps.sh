@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Installs every Debian package kagent needs to build, run, test and benchmark.
+# Installs every Debian package kagent needs to build, run, test and benchmark,
+# and the unprivileged system user stages run as when kagentd is root.
 # Idempotent: quiet and fast when everything is already there.
 set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git ca-certificates curl procps
   libcaf-dev libboost-dev libboost-system-dev libpq-dev rapidjson-dev
-  libspdlog-dev libfmt-dev libcurl4-openssl-dev libarchive-dev
+  libspdlog-dev libfmt-dev libcurl4-openssl-dev libarchive-dev libssl-dev
   postgresql-15 postgresql-client-15 bubblewrap
   python3 python3-numpy python3-pandas python3-sklearn python3-xgboost python3-scipy
   wrk
+  clang libclang-rt-14-dev
   chromium chromium-driver python3-selenium
 )
 
@@ -19,10 +21,20 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-echo "install-deps: installing ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Stages never run as root (DESIGN §6): kagentd, when root, runs them as this
+# user. No home, no shell, no password; --sandbox-user names another one.
+sandbox_user=kagent-sandbox
+if ! getent passwd "$sandbox_user" >/dev/null; then
+  echo "install-deps: creating system user $sandbox_user"
+  $SUDO useradd --system --user-group --no-create-home --home-dir /nonexistent \
+    --shell /usr/sbin/nologin "$sandbox_user"
+fi

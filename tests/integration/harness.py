@@ -50,8 +50,9 @@ class Server:
     """One kagentd process. fake=True uses the stand-in stages (fast)."""
 
     def __init__(self, data_dir=None, competitions=None, fake=True, database_url=None,
-                 extra=()):
+                 extra=(), preexec=None):
         self.port = free_port()
+        self.preexec = preexec  # runs in the child before exec (e.g. setrlimit)
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="kagent-it-")
         os.chmod(self.data_dir, 0o755)
         self.args = [os.path.join(BUILD, "kagentd"), f"--port={self.port}",
@@ -71,7 +72,8 @@ class Server:
 
     def start(self, timeout=60):
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT,
+                                     preexec_fn=self.preexec)
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -142,6 +144,19 @@ class Server:
 
     def wait_done(self, job_id, timeout=120):
         return self.wait_for(job_id, lambda s: s["status"] in TERMINAL, timeout)
+
+
+def pg_ctl(pgdir, action):
+    """Stops or starts the test PostgreSQL of scripts/test-postgres.sh."""
+    cmd = ["/usr/lib/postgresql/15/bin/pg_ctl", "-D", f"{pgdir}/data", "-w", "-t", "60",
+           "-l", f"{pgdir}/postgres.log"]
+    if action == "stop":
+        cmd += ["-m", "fast", "stop"]
+    else:
+        cmd += ["-o", f"-c listen_addresses='' -k {pgdir}/sock -c max_connections=100", "start"]
+    if os.getuid() == 0:
+        cmd = ["runuser", "-u", "postgres", "--"] + cmd
+    subprocess.run(cmd, check=True, capture_output=True)
 
 
 def psql(sql, url=None):

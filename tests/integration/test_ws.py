@@ -35,7 +35,10 @@ def main():
         "crowd": "sleep analyze 3",
         "chatty": "sleep analyze 2\nchatty train 30000",
     })
-    srv = Server(competitions=mirror, extra=["--max-running=4"]).start()
+    # Every line of the chatty stage is kept (--log-lines=0) and 1,000 sessions
+    # come from one address: this file tests the streams, test_ws_limits the bounds.
+    srv = Server(competitions=mirror, extra=["--max-running=4", "--log-lines=0",
+                                             "--max-websockets-per-client=1100"]).start()
     try:
         run_checks(c, srv)
     finally:

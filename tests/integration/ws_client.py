@@ -48,16 +48,20 @@ def frame(opcode, payload=b""):
 class WebSocket:
     """One connection. status is the HTTP status of the handshake (101 on success)."""
 
-    def __init__(self, port, path, rcvbuf=None, timeout=60):
+    def __init__(self, port, path, rcvbuf=None, timeout=60, headers=None, protocols=None):
         self.sock = socket.socket()
         if rcvbuf:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.sock.settimeout(timeout)
         self.sock.connect(("127.0.0.1", port))
         key = base64.b64encode(os.urandom(16)).decode()
+        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+        if protocols:
+            extra += f"Sec-WebSocket-Protocol: {', '.join(protocols)}\r\n"
         self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+                           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                           f"{extra}\r\n").encode())
         buf = b""
         while b"\r\n\r\n" not in buf:
             chunk = self.sock.recv(4096)

@@ -137,20 +137,61 @@ class TreeModel(Model):
         self.est = self.make(mask, rounds, len(rows))
         if kind == "hist_gradient_boosting" and regression_loss(self.ctx.metric) == "absolute":
             w = None  # weighted leaf medians sort every leaf: 10x slower, little gain
-        if kind == "xgboost" and rounds is None:
-            # Early stopping on an inner 10% of the rows.
-            rng = np.random.RandomState(SEED)
-            inner = rng.rand(len(rows)) < 0.1
-            fit_rows, stop_rows = rows[~inner], rows[inner]
+        if rounds is None and kind in ("xgboost", "hist_gradient_boosting"):
+            # Early stopping on an inner split shaped like the validation
+            # (latest time, unseen groups): a random split of time or group
+            # data leaks and stops too late.
+            inner = self.ctx.stop_mask(rows)
+            if kind == "xgboost" or inner is not None:
+                inner = inner if inner is not None else np.random.RandomState(SEED).rand(len(rows)) < 0.1
+                self.fit_stopping(x_rows, y, w, inner, kind)
+                return self
+        self.est.fit(x_rows, y, sample_weight=w)
+        self.rounds = int(getattr(self.est, "n_iter_", 0) or 0)
+        return self
+
+    def fit_stopping(self, x, y, w, inner, kind):
+        keep = ~inner
+        if kind == "xgboost":
             extra = {}
             if w is not None:
-                extra = dict(sample_weight=w[~inner], sample_weight_eval_set=[w[inner]])
-            self.est.fit(x_rows[~inner], y[~inner], eval_set=[(x_rows[inner], y[inner])], verbose=False, **extra)
+                extra = dict(sample_weight=w[keep], sample_weight_eval_set=[w[inner]])
+            self.est.fit(x[keep], y[keep], eval_set=[(x[inner], y[inner])], verbose=False, **extra)
             self.rounds = int(getattr(self.est, "best_iteration", self.est.n_estimators) or 0) + 1
-        else:
-            self.est.fit(x_rows, y, sample_weight=w)
-            self.rounds = int(getattr(self.est, "n_iter_", 0) or 0)
-        return self
+            return
+        # HistGradientBoosting: grow in steps (warm start), keep the model of
+        # the best step on the inner rows, stop after two steps without gain.
+        import copy
+        est = self.est
+        limit = est.max_iter
+        step = int(np.clip(limit // 20, 10, 50))
+        est.set_params(early_stopping=False, warm_start=True)
+        best, best_model, since = None, None, 0
+        k = 0
+        while k < limit and since < 2:
+            k = min(k + step, limit)
+            est.set_params(max_iter=k)
+            est.fit(x[keep], y[keep], sample_weight=None if w is None else w[keep])
+            loss = self.stop_loss(est, x[inner], y[inner])
+            if best is None or loss < best - 1e-12:
+                best, best_model, since = loss, copy.deepcopy(est), 0
+            else:
+                since += 1
+        self.est = best_model
+        self.est.set_params(warm_start=False)
+        self.rounds = int(self.est.n_iter_)
+
+    def stop_loss(self, est, x, y):
+        if self.classify:
+            p = np.clip(est.predict_proba(x), 1e-15, 1)
+            index = np.searchsorted(est.classes_, y)
+            ok = (index < len(est.classes_)) & (est.classes_[np.minimum(index, len(est.classes_) - 1)] == y)
+            return float(-np.mean(np.log(p[np.arange(len(y)), np.minimum(index, p.shape[1] - 1)][ok]))) \
+                if ok.any() else 0.0
+        err = est.predict(x) - y
+        if regression_loss(self.ctx.metric) == "absolute":
+            return float(np.mean(np.abs(err)))
+        return float(np.mean(err ** 2))
 
     def make(self, mask, rounds, n):
         kind, p = self.cand["model"], self.params
@@ -271,6 +312,36 @@ class LinearModel(Model):
         return self.values(self.est.predict(x[rows]))
 
 
+class LinearSvmModel(LinearModel):
+    """A linear support vector machine (squared hinge, liblinear) on the
+    same design: for label metrics on text it is often the most accurate and
+    the fastest. Its margins become pseudo-probabilities by a softmax, good
+    for the argmax, the F1 threshold and the blend, not for log loss."""
+
+    GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+    TEXT_GRID = GRID
+
+    def make(self, c):
+        from sklearn.svm import LinearSVC
+        return LinearSVC(C=c, class_weight=self.params.get("class_weight"), max_iter=2000)
+
+    def fit(self, rows, tune=False, rounds=None):
+        if not self.classify:
+            raise ValueError("a linear SVM here classifies only")
+        c = self.params.get("C") or rounds or 0.3
+        self.est = self.make(c).fit(self.design()[rows], self.y_of(rows))
+        self.rounds = c
+        return self
+
+    def predict(self, rows):
+        margin = self.est.decision_function(self.design()[rows])
+        if margin.ndim == 1:
+            margin = np.c_[-margin, margin]
+        z = 2.0 * (margin - margin.max(axis=1, keepdims=True))
+        p = np.exp(z)
+        return self.full_proba(p / p.sum(axis=1, keepdims=True), self.est.classes_)
+
+
 class SvmModel(LinearModel):
     """An RBF support vector machine on the scaled dense design (small data)."""
 
@@ -332,7 +403,7 @@ class OrdinalModel(TreeModel):
 MODEL_CLASSES = {"hist_gradient_boosting": TreeModel, "xgboost": TreeModel,
                  "extra_trees": FilledTreeModel, "random_forest": FilledTreeModel,
                  "logistic_regression": LinearModel, "ridge": LinearModel, "linear": LinearModel,
-                 "svm": SvmModel, "ordinal_regression": OrdinalModel}
+                 "svm": SvmModel, "linear_svm": LinearSvmModel, "ordinal_regression": OrdinalModel}
 
 
 def make_model(ctx, cand, target):
@@ -347,7 +418,7 @@ def make_model(ctx, cand, target):
 def grid_of(cand):
     """The regularisation values tuned on the first fold, or None."""
     cls = MODEL_CLASSES.get(cand["model"])
-    if cls in (LinearModel, SvmModel) and not (cand.get("params") or {}).get("C"):
-        default = cls.TEXT_GRID if cand.get("text") and cls is LinearModel else cls.GRID
+    if cls in (LinearModel, SvmModel, LinearSvmModel) and not (cand.get("params") or {}).get("C"):
+        default = cls.TEXT_GRID if cand.get("text") and cls is not SvmModel else cls.GRID
         return list((cand.get("params") or {}).get("C_grid") or default)
     return None

@@ -46,6 +46,23 @@ def period_groups(dates):
     return (dates.dt.year * 12 + dates.dt.month).fillna(-1).astype(int).to_numpy()
 
 
+class StopSplit:
+    """The inner rows early stopping watches, shaped like the validation:
+    15% of the groups when test holds unseen groups (rows of one group at
+    random would leak); None means a random split (the model's own)."""
+
+    def __init__(self, groups=None):
+        self.groups = groups
+
+    def __call__(self, rows):
+        if self.groups is not None:
+            g = self.groups[rows]
+            chosen = np.unique(g)
+            pick = set(np.random.RandomState(SEED).permutation(chosen)[:max(1, int(0.15 * len(chosen)))])
+            return np.fromiter((v in pick for v in g), bool, len(g))
+        return None
+
+
 def make_folds(train, test, columns, targets, n_folds, max_rows, classification, repeats=1):
     """(folds as (fit_rows, valid_rows) over train rows, cv_rows, scheme)."""
     n = len(train)
@@ -62,14 +79,21 @@ def make_folds(train, test, columns, targets, n_folds, max_rows, classification,
         if k >= 2:
             # GroupKFold is deterministic: periods are balanced by size.
             split = GroupKFold(k).split(cv_rows, groups=groups)
-            return [(cv_rows[a], cv_rows[b]) for a, b in split], cv_rows, f"time periods of '{name}' ({k} folds)"
+            # Early stopping keeps the models' own random split here: on
+            # seasonal data a slice of other periods stopped far too early
+            # or never (measured), while rows of the same dates at random
+            # gave the better models.
+            return ([(cv_rows[a], cv_rows[b]) for a, b in split], cv_rows, f"time periods of '{name}' ({k} folds)",
+                    StopSplit())
     found = group_column(train, test, columns)
     if found is not None:
         name, values = found
         codes = pd.factorize(values.iloc[cv_rows])[0]
         perm = np.random.RandomState(SEED).permutation(codes.max() + 1)
         split = GroupKFold(n_folds).split(cv_rows, groups=perm[codes])
-        return [(cv_rows[a], cv_rows[b]) for a, b in split], cv_rows, f"groups of '{name}' ({n_folds} folds)"
+        all_codes = pd.factorize(values)[0]
+        return ([(cv_rows[a], cv_rows[b]) for a, b in split], cv_rows, f"groups of '{name}' ({n_folds} folds)",
+                StopSplit(groups=all_codes))
     # Small data: repeat the folds with other shuffles; scores and
     # out-of-fold predictions average over the repeats, which steadies the
     # choice between candidates.
@@ -85,4 +109,4 @@ def make_folds(train, test, columns, targets, n_folds, max_rows, classification,
         split = KFold(n_folds, shuffle=True, random_state=SEED + r).split(cv_rows)
         folds += [(cv_rows[a], cv_rows[b]) for a, b in split]
     kind = "stratified " if classification and len(folds) and repeats else ""
-    return folds, cv_rows, f"{kind}{n_folds}-fold" + (f" x{repeats} repeats" if repeats > 1 else "")
+    return folds, cv_rows, f"{kind}{n_folds}-fold" + (f" x{repeats} repeats" if repeats > 1 else ""), StopSplit()

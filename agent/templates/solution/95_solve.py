@@ -97,8 +97,8 @@ def solve(args):
     ctx.folds = [(np.arange(ctx.n_train), np.arange(ctx.n_train))]  # for the row-cap estimate only
     max_rows, repeats = cv_row_cap(ctx, candidates[0], n_folds)
     ctx.repeats = repeats
-    ctx.folds, ctx.cv_rows, scheme = make_folds(layout.train, layout.test, infos, targets, n_folds,
-                                                max_rows, classification, repeats)
+    ctx.folds, ctx.cv_rows, scheme, ctx.stop_mask = make_folds(layout.train, layout.test, infos, targets,
+                                                               n_folds, max_rows, classification, repeats)
     ctx.fold_of = np.full(ctx.n_train, -1)
     for k, (_, valid_rows) in enumerate(ctx.folds):
         if (ctx.fold_of[valid_rows] < 0).all():

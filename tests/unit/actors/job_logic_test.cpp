@@ -5,6 +5,9 @@
 #include <cmath>
 
 #include "actors/job_logic.hpp"
+#include "core/error.hpp"
+
+#include <caf/sec.hpp>
 #include "actors/job_metadata.hpp"
 
 using namespace kagent;
@@ -76,4 +79,13 @@ CAF_TEST(metadata round trips through json) {
   CAF_CHECK(back.has_cv_score);
   CAF_CHECK_EQUAL(back.cv_score, 0.91);
   CAF_CHECK_EQUAL(parse_metadata("not json").competition, "");
+}
+
+CAF_TEST(a refused must-land write is retried after 500 ms doubling to 10 s) {
+  CAF_CHECK_EQUAL(kagent::write_retry_delay_ms(1), 500);
+  CAF_CHECK_EQUAL(kagent::write_retry_delay_ms(2), 1000);
+  CAF_CHECK_EQUAL(kagent::write_retry_delay_ms(10), 10000);
+  CAF_CHECK(kagent::write_worth_retrying(kagent::make_error(kagent::errc::db_unavailable)));
+  CAF_CHECK(!kagent::write_worth_retrying(kagent::make_error(kagent::errc::not_found)));
+  CAF_CHECK(kagent::write_worth_retrying(caf::make_error(caf::sec::request_timeout)));
 }

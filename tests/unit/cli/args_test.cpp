@@ -109,3 +109,9 @@ CAF_TEST(a double dash makes the rest positional) {
   CAF_REQUIRE(p.ok());
   CAF_CHECK_EQUAL(p.opts.target, "-odd-id");
 }
+
+CAF_TEST(an api key may be given as a global option) {
+  CAF_CHECK_EQUAL(parse({"jobs"}).opts.api_key, "");
+  CAF_CHECK_EQUAL(parse({"--api-key=kag_1", "jobs"}).opts.api_key, "kag_1");
+  CAF_CHECK_EQUAL(parse({"status", "id", "--api-key", "kag_2"}).opts.api_key, "kag_2");
+}

@@ -53,8 +53,8 @@ inline job_record fake_job(const std::string& id, const std::string& status,
 inline caf::actor spawn_fake_admission(caf::actor_system& sys) {
   return sys.spawn([](caf::event_based_actor*) -> caf::behavior {
     return {
-      [](submit_atom, const std::string& url, const std::string&,
-         int32_t) -> caf::result<job_record> {
+      [](submit_atom, const submit_request& req) -> caf::result<job_record> {
+        auto& url = req.url;
         if (url.find("full") != std::string::npos)
           return make_error(errc::queue_full, "queue is full (max_queued=1)");
         if (url.find("kaggle.com/competitions/") == std::string::npos)
@@ -107,7 +107,7 @@ inline caf::actor spawn_fake_db_reader(caf::actor_system& sys, std::shared_ptr<f
           return fake_job(id, "queued", "");
         return make_error(errc::not_found, "no such job");
       },
-      [](list_atom, const std::string& filter, int64_t limit) {
+      [](list_atom, const std::string& filter, int64_t limit, const std::string&) {
         job_list xs;
         xs.total = 2;
         xs.jobs = {fake_job(queued_id, "queued", ""), fake_job(done_id, "success", "train")};

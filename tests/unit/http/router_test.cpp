@@ -63,10 +63,70 @@ CAF_TEST(a charset parameter in the content type is accepted) {
 }
 
 CAF_TEST(the url query parameter is percent-decoded) {
-  auto r = go(make(bhttp::verb::post,
-                   "/run?url=https%3A%2F%2Fwww.kaggle.com%2Fcompetitions%2Ftitanic"));
+  auto req = make(bhttp::verb::post,
+                  "/run?url=https%3A%2F%2Fwww.kaggle.com%2Fcompetitions%2Ftitanic");
+  req.set(bhttp::field::content_type, "application/json");
+  auto r = go(req);
   CAF_REQUIRE(!r.immediate);
   CAF_CHECK_EQUAL(r.call.url, good_url);
+}
+
+CAF_TEST(a body-less POST run that a web page could send creates nothing) {
+  auto q = "/run?url=https%3A%2F%2Fwww.kaggle.com%2Fcompetitions%2Ftitanic";
+  CAF_CHECK_EQUAL(status_of(go(make(bhttp::verb::post, q))), 415u);
+  auto plain = make(bhttp::verb::post, q);
+  plain.set(bhttp::field::content_type, "text/plain");
+  CAF_CHECK_EQUAL(status_of(go(plain)), 415u);
+  auto bearer = make(bhttp::verb::post, q);
+  bearer.set(bhttp::field::authorization, "Bearer kag_x");
+  CAF_CHECK(!go(bearer).immediate);
+}
+
+CAF_TEST(the Host header must name this server) {
+  router_limits limits;
+  limits.allowed_hosts = default_allowed_hosts("127.0.0.1", 8000, {"kagent.internal"});
+  auto with_host = [&](const char* host) {
+    auto req = make(bhttp::verb::get, "/health");
+    if (host)
+      req.set(bhttp::field::host, host);
+    return route(req, limits);
+  };
+  CAF_CHECK(!with_host("localhost:8000").immediate);
+  CAF_CHECK(!with_host("127.0.0.1:8000").immediate);
+  CAF_CHECK(!with_host("[::1]:8000").immediate);
+  CAF_CHECK(!with_host("LOCALHOST").immediate);
+  CAF_CHECK(!with_host("kagent.internal:8000").immediate);
+  CAF_CHECK_EQUAL(status_of(with_host("evil.example:8000")), 421u);
+  CAF_CHECK_EQUAL(status_of(with_host("localhost:9999")), 421u);
+  CAF_CHECK_EQUAL(status_of(with_host(nullptr)), 400u);
+}
+
+CAF_TEST(CORS answers only the configured origin) {
+  router_limits limits;
+  auto pre = make(bhttp::verb::options, "/run");
+  pre.set(bhttp::field::origin, "https://ui.example");
+  CAF_CHECK_EQUAL(route(pre, limits).immediate->result_int(), 405u);
+  limits.cors_origin = "https://ui.example";
+  auto r = route(pre, limits);
+  CAF_REQUIRE(r.immediate);
+  CAF_CHECK_EQUAL(r.immediate->result_int(), 204u);
+  CAF_CHECK_EQUAL(std::string{(*r.immediate)[bhttp::field::access_control_allow_origin]},
+                  "https://ui.example");
+  CAF_CHECK(websocket_origin_ok("", "localhost:8000", limits));
+  CAF_CHECK(websocket_origin_ok("http://localhost:8000", "localhost:8000", limits));
+  CAF_CHECK(websocket_origin_ok("https://ui.example", "localhost:8000", limits));
+  CAF_CHECK(!websocket_origin_ok("https://evil.example", "localhost:8000", limits));
+}
+
+CAF_TEST(an Idempotency-Key and the request hash go with a submit) {
+  auto req = make(bhttp::verb::post, "/run", R"({"kaggle_url":"x"})");
+  req.set("Idempotency-Key", " k-1 ");
+  auto a = go(req);
+  CAF_REQUIRE(!a.immediate);
+  CAF_CHECK_EQUAL(a.call.idempotency_key, "k-1");
+  CAF_CHECK_EQUAL(a.call.request_hash.size(), 64u);
+  auto b = go(make(bhttp::verb::post, "/run", R"({"kaggle_url":"y"})"));
+  CAF_CHECK_NOT_EQUAL(a.call.request_hash, b.call.request_hash);
 }
 
 CAF_TEST(a non Kaggle URL passes through to admission) {

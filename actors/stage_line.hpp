@@ -1,0 +1,23 @@
+// The stage stdout protocol (DESIGN §2) as one pure function: a line that is
+// a JSON object with "progress" (a number) is progress, one with "error" an
+// error report, anything else is log. Fuzzed (tests/fuzz/fuzz_stage_line.cpp).
+// The launcher's to_event has the same rules; they are to meet here once the
+// sandbox branch's actors/stage_output.cpp lands (issue 9).
+#pragma once
+
+#include <string>
+
+namespace kagent {
+
+/// What one stdout line of a stage says.
+struct stage_line {
+  std::string kind = "log";  ///< "log" or "progress"
+  std::string message;       ///< the line, the progress message, or the error text
+  double progress = -1;      ///< 0..1 for progress, -1 otherwise
+  bool is_error = false;     ///< an {"error": ...} line
+};
+
+/// Parses one line of a stage's stdout.
+stage_line parse_stage_line(const std::string& line);
+
+} // namespace kagent
