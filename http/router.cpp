@@ -206,9 +206,18 @@ route_result route_ws_job(const std::string& id, const target& t) {
 // POST /jobs/{id}/submit, body empty or {"message": "<string>"}.
 route_result route_kaggle_submit(const request& req, const std::string& id) {
   auto r = job_call(api_kind::kaggle_submit, id);
-  if (r.immediate || req.body().empty())
+  if (r.immediate)
     return r;
-  if (!is_json_media_type(std::string{req[bhttp::field::content_type]}))
+  bool json = is_json_media_type(std::string{req[bhttp::field::content_type]});
+  if (req.body().empty()) {
+    // As POST /run?url=: a body-less POST is a simple request any web page
+    // can send; only a header that needs a preflight makes it ours.
+    if (!json && req[bhttp::field::authorization].empty())
+      return reply(415, "POST /jobs/{id}/submit needs Content-Type: application/json or an "
+                        "Authorization header");
+    return r;
+  }
+  if (!json)
     return reply(415, "Content-Type must be application/json");
   rapidjson::Document doc;
   doc.Parse(req.body().data(), req.body().size());

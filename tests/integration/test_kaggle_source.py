@@ -239,6 +239,12 @@ def run_checks(c, kaggle, key, conf, mirror, servers):
             "credentials are configured")
     c.equal(d.get(f"/status/{job}").json()["metadata"].get("message"), want,
             "with the same message as before (naming both sources)")
+    r = d.post_json(f"/jobs/{job}/submit", {})
+    c.equal(r.status, 400, "POST /jobs/{id}/submit of an unfinished job is 400")
+    mirrored = d.submit("mirrored")
+    d.wait_done(mirrored)
+    r = d.post_json(f"/jobs/{mirrored}/submit", {})
+    c.equal(r.status, 409, "without credentials POST /jobs/{id}/submit is 409")
 
     # --- the key appears nowhere -------------------------------------------------
     for s in servers:

@@ -343,3 +343,24 @@ CAF_TEST(percent decoding is strict) {
   CAF_CHECK_EQUAL(t.query["y"], "A");
   CAF_CHECK_EQUAL(t.query.count("flag"), 1u);
 }
+
+CAF_TEST(POST jobs id submit takes an optional message and no simple request) {
+  auto path = std::string{"/jobs/"} + id + "/submit";
+  auto r = go(make(bhttp::verb::post, path, R"({"message": "first try"})"));
+  CAF_REQUIRE(!r.immediate);
+  CAF_CHECK(r.call.kind == api_kind::kaggle_submit);
+  CAF_CHECK_EQUAL(r.call.job_id, id);
+  CAF_CHECK_EQUAL(r.call.message, "first try");
+  CAF_CHECK_EQUAL(status_of(go(make(bhttp::verb::post, path, R"({"msg": "x"})"))), 422u);
+  CAF_CHECK_EQUAL(status_of(go(make(bhttp::verb::post, path, R"({"message": 1})"))), 422u);
+  CAF_CHECK_EQUAL(status_of(go(make(bhttp::verb::post, path, "message=x", "text/plain"))), 415u);
+  // Body-less: a web page could send it without a preflight, unless a header says ours.
+  CAF_CHECK_EQUAL(status_of(go(make(bhttp::verb::post, path))), 415u);
+  auto bare = make(bhttp::verb::post, path);
+  bare.set(bhttp::field::authorization, "Bearer k");
+  CAF_CHECK(!go(bare).immediate);
+  bare = make(bhttp::verb::post, path);
+  bare.set(bhttp::field::content_type, "application/json");
+  CAF_CHECK(!go(bare).immediate);
+  CAF_CHECK_EQUAL(status_of(go(make(bhttp::verb::get, path))), 405u);
+}
