@@ -40,7 +40,7 @@ std::string kaggle_miss_text(const std::string& slug, const std::vector<std::str
                              const std::string& cache_dir, const std::string& kaggle_detail) {
   // What Kaggle said comes first: it is what the user acts on.
   auto detail = kaggle_detail;
-  if (!detail.empty() && detail.back() != '.')
+  if (!detail.empty() && detail.back() != '.' && detail.back() != '?' && detail.back() != '!')
     detail += '.';
   return "competition '" + slug + "' could not be fetched from the Kaggle API: " + detail
          + " It is not in the local mirrors (" + joined(mirrors) + ") or the download cache ("

@@ -65,4 +65,6 @@ CAF_TEST(the offline miss keeps its words and the kaggle miss names every source
   CAF_CHECK_EQUAL(kaggle_miss_text("x", {"/m1"}, "/c", "401 - Unauthorized"),
                   "competition 'x' could not be fetched from the Kaggle API: 401 - Unauthorized. "
                   "It is not in the local mirrors (/m1) or the download cache (/c) either.");
+  CAF_CHECK_EQUAL(kaggle_miss_text("x", {"/m1"}, "/c", "a zip bomb?").find("bomb?. "),
+                  std::string::npos);
 }

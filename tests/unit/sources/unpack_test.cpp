@@ -19,9 +19,11 @@ using namespace kagent::sources;
 namespace {
 
 struct member {
+  member(std::string n, std::string c, unsigned t = AE_IFREG, std::string l = {})
+    : name(std::move(n)), content(std::move(c)), type(t), link(std::move(l)) {}
   std::string name;
   std::string content;
-  unsigned type = AE_IFREG;
+  unsigned type;
   std::string link;  ///< symlink target or hardlink source
 };
 
