@@ -102,7 +102,14 @@ def check_with_server(c, srv, server):
     # --- logs --follow of a finished job replays every event exactly once -----
     code, out, _ = cli(server, "logs", quick, "--follow")
     c.equal(code, 0, "logs --follow of a finished job exits 0")
-    logged = srv.get(f"/logs/{quick}").json()["logs"].splitlines()
+    # /status may answer from the live job actor while its last events are
+    # still on their way into the database (group commit): wait for them.
+    deadline = time.time() + 20
+    while True:
+        logged = srv.get(f"/logs/{quick}").json()["logs"].splitlines()
+        if (logged and "] status: " in logged[-1]) or time.time() > deadline:
+            break
+        time.sleep(0.1)
     c.equal(len(out.splitlines()), len(logged), "logs --follow shows each event once")
     c.equal(len(set(out.splitlines())), len(out.splitlines()), "no line shown twice")
     code, out, _ = cli(server, "logs", quick)
