@@ -47,7 +47,7 @@ struct terms {
     };
     root = any({"root"});
     squared = any({"squared", "square"});
-    error = any({"error", "errors", "deviation"});
+    error = any({"error", "errors", "deviation", "difference", "differences"});
     mean = any({"mean", "average", "averaged"});
     absolute = any({"absolute"});
     log = any({"log", "logs", "logarithm", "logarithms", "logarithmic", "logged", "ln"});
@@ -75,7 +75,7 @@ bool log_after_error(const sentence_view& s) {
   }
   if (e < 0)
     return false;
-  for (size_t i = static_cast<size_t>(e) + 1; i < s.tokens.size() && i <= static_cast<size_t>(e) + 14; ++i) {
+  for (size_t i = static_cast<size_t>(e) + 1; i < s.tokens.size() && i <= static_cast<size_t>(e) + 20; ++i) {
     auto& t = s.tokens[i];
     if (t == "log" || t == "logs" || t == "logarithm" || t == "logarithms" || t == "logged" || t == "ln")
       return true;

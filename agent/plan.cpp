@@ -25,6 +25,9 @@ constexpr const char* candidates_json = R"([
   {"name": "text_svm", "model": "linear_svm", "features": "rich", "text": "text",
    "requires": "label_metric",
    "why": "linear SVM on the text design: accurate and fast when labels are scored"},
+  {"name": "text_words", "model": "logistic_regression", "features": "rich", "text": "text",
+   "params": {"plain_text": true},
+   "why": "the text's word n-grams alone, as a quick TF-IDF baseline has them; unigrams for few rows per class"},
   {"name": "hgb_full", "model": "hist_gradient_boosting", "features": "full",
    "why": "decomposed codes, frequent tokens, counts, pair similarity, joined side tables"},
   {"name": "xgboost", "model": "xgboost", "features": "best",
@@ -60,7 +63,8 @@ rapidjson::Value candidates(bool classification, alloc_t& a) {
   rapidjson::Value out(rapidjson::kArrayType);
   for (auto& c : list.GetArray()) {
     auto name = get_string(c, "name");
-    if (!classification && (name == "text_linear" || name == "text_linear_all" || name == "linear"))
+    if (!classification && (name == "text_linear" || name == "text_words" || name == "text_linear_all" ||
+                            name == "linear"))
       c["model"].SetString("ridge", list.GetAllocator());
     rapidjson::Value copy(c, a);
     out.PushBack(copy, a);

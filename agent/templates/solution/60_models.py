@@ -267,6 +267,20 @@ class FilledTreeModel(TreeModel):
         return self
 
 
+def plain_words(ctx, cand):
+    """The word n-gram range of a plain text candidate (None otherwise):
+    unigrams where classes have few rows each, which bigrams spread too
+    thin; 1-2 grams else."""
+    if not (cand.get("params") or {}).get("plain_text"):
+        return None
+    classes = max([t.n_classes or 0 for t in ctx.targets] or [0])
+    return (1, 1) if classes and ctx.n_train / classes < 50 else (1, 2)
+
+
+MANY_CLASSES = 10          # beyond this, one-tree-per-class boosting is a poor baseline
+MULTINOMIAL_WIDTH = 200000  # coefficients up to which multinomial L-BFGS stays cheap
+
+
 class LinearModel(Model):
     """Logistic regression or ridge on the sparse design (TF-IDF included
     when the candidate is a text model), regularisation from a grid."""
@@ -275,7 +289,8 @@ class LinearModel(Model):
     TEXT_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # TF-IDF designs want weak regularisation
 
     def design(self):
-        return self.ctx.matrices.linear(self.cand["groups"], self.cand.get("text", False))
+        return self.ctx.matrices.linear_input(self.cand["groups"], self.cand.get("text", False),
+                                              plain_words(self.ctx, self.cand))
 
     def make(self, c):
         p = self.params
@@ -283,10 +298,15 @@ class LinearModel(Model):
             from sklearn.linear_model import LogisticRegression
             penalty = p.get("penalty", "l2")
             # liblinear is fastest on sparse designs; one-vs-rest beyond two
-            # classes, unless probabilities are scored (multinomial is better
-            # calibrated for log loss).
+            # classes, unless probabilities or their ranking are scored
+            # (multinomial is better calibrated: log loss, MAP@k).
             multi = self.target.n_classes > 2
-            if multi and self.ctx.metric in ("logloss", "auc", "brier"):
+            # Multinomial L-BFGS costs ~0.1 s per iteration at a few hundred
+            # thousand coefficients (many classes x a wide TF-IDF design):
+            # one-vs-rest liblinear is ~5x faster there and scored as well.
+            width = self.design().shape[1] * self.target.n_classes
+            ranked = self.ctx.metric in ("logloss", "auc", "brier") + RANK_METRICS
+            if multi and ranked and width <= MULTINOMIAL_WIDTH:
                 solver, extra = ("saga" if penalty == "l1" else "lbfgs"), {}
             else:
                 solver, extra = "liblinear", ({"multi_class": "ovr"} if multi else {})
@@ -354,14 +374,14 @@ class SvmModel(LinearModel):
         return SVR(C=c, gamma="scale")
 
     def fit(self, rows, tune=False, rounds=None):
-        x = self.ctx.matrices.linear(self.cand["groups"], False)
+        x = self.ctx.matrices.linear_input(self.cand["groups"], False)
         c = self.params.get("C") or rounds or 1.0
         self.est = self.make(c).fit(x[rows], self.y_of(rows))
         self.rounds = c
         return self
 
     def predict(self, rows):
-        x = self.ctx.matrices.linear(self.cand["groups"], False)
+        x = self.ctx.matrices.linear_input(self.cand["groups"], False)
         if self.classify:
             return self.full_proba(self.est.predict_proba(x[rows]), self.est.classes_)
         return self.values(self.est.predict(x[rows]))

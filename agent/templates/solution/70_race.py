@@ -71,7 +71,8 @@ def work_units(ctx, cand, rows):
         return 300 * rows * max(math.log2(max(rows, 2)), 1) * max(feats, 1) + 2e7
     if kind == "svm":
         return rows ** 2 * 40 * (5 if t.n_classes else 1) + 1e7
-    x = ctx.matrices.linear(cand["groups"], cand.get("text", False))
+    x = ctx.matrices.linear(cand["groups"], cand.get("text", False),
+                            plain_words(ctx, cand))
     nnz = x.nnz * rows / max(x.shape[0], 1)
     return nnz * 200 * k + 1e7
 
@@ -140,6 +141,35 @@ def fold_score(ctx, rows, preds, part=None):
     return ctx.scoring(rows, preds)
 
 
+def best_value(scores, better):
+    best = None
+    for value, s in scores.items():
+        if best is None or better(s, scores[best]):
+            best = value
+    return best
+
+
+def grid_walk(grid, scores, better, steps=3):
+    """The grid's values in order, then up to `steps` more beyond whichever
+    edge scored best (x3 or /3 each): the optimum of a small or noisy
+    dataset often lies outside the default range. `scores` is filled by the
+    caller as values are tried."""
+    values = sorted(grid)
+    for value in values:
+        yield value
+    for _ in range(steps):
+        best = best_value(scores, better)
+        if best is None:
+            return
+        known = sorted(scores)
+        if best == known[-1]:
+            yield best * 3.0
+        elif best == known[0]:
+            yield best / 3.0
+        else:
+            return
+
+
 def fit_fold(ctx, cand, entry, fit_rows, valid_rows, test_rows, first):
     """Fits one fold for every target: (valid predictions, test predictions,
     the tuned value). Nothing is committed to `entry` here, so an interrupted
@@ -155,15 +185,13 @@ def fit_fold(ctx, cand, entry, fit_rows, valid_rows, test_rows, first):
             tune_rows = fit_rows
             if len(fit_rows) > 8000:
                 tune_rows = np.sort(np.random.RandomState(SEED).choice(fit_rows, 8000, replace=False))
-            best = None
-            for value in grid:
+            scores = {}
+            for value in grid_walk(grid, scores, ctx.scoring.better):
                 model = make_model(ctx, cand, t)
                 model.fit(tune_rows, rounds=value)
                 entry.fits += len(tune_rows) / len(fit_rows)
-                s = fold_score(ctx, valid_rows, [model.predict(valid_rows)], part=j)
-                if best is None or ctx.scoring.better(s, best[0]):
-                    best = (s, value)
-            value = best[1]
+                scores[value] = fold_score(ctx, valid_rows, [model.predict(valid_rows)], part=j)
+            value = best_value(scores, ctx.scoring.better)
         else:
             value = chosen
         model = make_model(ctx, cand, t)
@@ -186,7 +214,9 @@ def run_candidate(ctx, cand, cap, progress):
         for k, (fit_rows, valid_rows) in enumerate(ctx.folds):
             left = cap - (cpu_now() - t0)
             if k > 0:
-                per_fold = (cpu_now() - t0) / k
+                # Per fold from the fits so far: the first fold also ran the
+                # regularisation grid, which the later folds do not repeat.
+                per_fold = (cpu_now() - t0) / max(entry.fits, 1e-9) * len(ctx.targets)
                 if cand["model"] in BOOSTING and per_fold * (n_folds - k) > left and entry.rounds[-1]:
                     # The first fold measured the real cost: fewer rounds
                     # (up to 3x) let the remaining folds fit.
@@ -207,7 +237,12 @@ def run_candidate(ctx, cand, cap, progress):
             entry.rounds.append(value)
             s = fold_score(ctx, valid_rows, valid_preds)
             entry.fold_scores.append(s)
-            progress(f"{entry.name} fold {k + 1}/{n_folds} {ctx.metric}={s:.4f}")
+            repeats = max(getattr(ctx, "repeats", 1), 1)
+            per_repeat = max(n_folds // repeats, 1)
+            where = f"fold {k % per_repeat + 1}/{per_repeat}"
+            if repeats > 1:
+                where += f" of repeat {k // per_repeat + 1}/{repeats}"
+            progress(f"{entry.name} {where} {ctx.metric}={s:.4f}")
         entry.status = "done"
     except Overtime:
         entry.status = f"stopped: over its {cap:.0f}s share after {entry.folds_done()}/{n_folds} folds"
@@ -226,14 +261,16 @@ def run_tuned(ctx, cand, cap, progress):
     if not grid or not cand.get("full_grid"):
         return run_candidate(ctx, cand, cap, progress)
     t0 = cpu_now()
-    variants = []
-    for value in sorted(grid):
+    variants, scores = [], {}
+    for value in grid_walk(grid, scores, ctx.scoring.better):
         variant = dict(cand, params=dict(cand.get("params") or {}, C=value))
         e = run_candidate(ctx, variant, cap - (cpu_now() - t0), progress)
         if not e.complete(len(ctx.folds)):
             break
         score_entry(ctx, e)
+        scores[value] = e.cv_score
         variants.append(e)
+    variants.sort(key=lambda e: e.cand["params"]["C"])
     if not variants:
         return e
     # One-standard-error rule: the most regularised value whose CV score is
@@ -242,7 +279,9 @@ def run_tuned(ctx, cand, cap, progress):
     for e in variants:
         if ctx.scoring.better(e.cv_score, top.cv_score):
             top = e
-    se = fold_se(top, getattr(ctx, "repeats", 1))
+    # Log loss is smooth in C and punishes over-regularised, timid
+    # probabilities: there the best value stands.
+    se = 0.0 if ctx.metric in ("logloss", "binary_logloss") else fold_se(top, getattr(ctx, "repeats", 1))
     best = next(e for e in variants if not ctx.scoring.better(top.cv_score, e.cv_score, se))
     best.cand = cand
     best.rounds = [best.rounds[0]]
@@ -322,7 +361,7 @@ def race(ctx, candidates):
             if estimate_seconds(ctx, cand, speed) > 0.1 * ctx.budget:
                 cand["full_grid"] = False
         baseline = i == 0
-        cap = max(left, 5.0) * 0.6 if baseline else min(left, 0.35 * ctx.budget)
+        cap = max(left, 5.0) * 0.6 if baseline else min(left, cand.get("share", 0.35) * ctx.budget)
         cand = cap_rounds(ctx, cand, cap, speed)
         est = estimate_seconds(ctx, cand, speed)
         entry = None
@@ -350,4 +389,7 @@ def race(ctx, candidates):
             score_entry(ctx, entry)
             log(f"candidate {entry.name}: cv {ctx.metric}={entry.cv_score:.5f} "
                 f"({entry.folds_done()}/{n_folds} folds, {entry.seconds:.1f}s, estimated {est:.1f}s) {entry.status}")
+        elif reason is None:
+            log(f"candidate {entry.name}: no fold completed ({entry.seconds:.1f}s, estimated {est:.1f}s) "
+                f"{entry.status}")
     return entries

@@ -144,10 +144,26 @@ def candidate_list(ctx, infos):
     other = [i for i in infos if i.kind not in ("text", "list", "phrase", "id", "empty")]
     if text_kinds and len(other) <= 2 * len(text_kinds) + 1:
         texts = [c for c in out if c.get("text")]
+        for c in texts:
+            c["share"] = 0.5  # the text models are where the signal is: a larger share each
         if texts and out[0] is not texts[0]:
             out.remove(texts[0])
             out.insert(0, texts[0])
             log(f"text carries the signal: {texts[0]['name']} runs first")
+    n_classes = max([t.n_classes or 0 for t in ctx.targets] or [0])
+    if n_classes > MANY_CLASSES and out and out[0]["model"] in BOOSTING and not out[0].get("text"):
+        # Boosting grows one tree per class and round: with many classes the
+        # baseline would eat the budget. A linear model is the cheap
+        # baseline; boosting follows with its capped share.
+        # On the raw columns, as a quick baseline would be: the rich
+        # design's extra columns slow the solver and rarely help it here.
+        linear = [c for c in out if MODEL_CLASSES.get(c["model"]) is LinearModel and not c.get("text")]
+        if linear:
+            first = dict(linear[0], name=linear[0]["name"] + "_base", feature_set="base",
+                         groups=FEATURE_SETS["base"])
+            if applicable(first, ctx, infos) is None:
+                out.insert(0, first)
+                log(f"{n_classes} classes: {first['name']} is the baseline, boosting follows")
     ordinal = [c for c in out if c.get("requires") == "ordinal"]
     if ordinal:
         # Ordinal classes: the baseline is a regression with tuned cut points.

@@ -10,7 +10,12 @@ def improvement(ctx, entry):
 
 def prune(cand, entries, ctx):
     """A variant of a text model that came nowhere near the best candidate
-    is not worth its time (text is not where the signal is)."""
+    is not worth its time (text is not where the signal is); the plain
+    variant is pointless where the text model's design is words only."""
+    if cand.get("text") and (cand.get("params") or {}).get("plain_text"):
+        beyond = ctx.matrices.beyond_words.get((tuple(sorted(cand["groups"])), cand["text"]))
+        if beyond is False:
+            return "the text model's design holds word n-grams only already"
     if cand.get("text") != "all":
         return None
     sibling = next((e for e in entries if e.cand.get("text") == "text" and e.cv_score is not None), None)

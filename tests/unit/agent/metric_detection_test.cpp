@@ -53,6 +53,12 @@ CAF_TEST(logs inside the error decide between rmsle and rmse of logs) {
   CAF_CHECK_EQUAL(metric_of("We report the RMSE between log(p + 1) and log(a + 1)."), "rmsle");
   CAF_CHECK_EQUAL(metric_of("score = sqrt(1/n sum (log(p_i+1) - log(a_i+1))^2)"), "rmsle");
   CAF_CHECK_EQUAL(metric_of("score = sqrt(mean((log(p) - log(a))^2))"), "rmse_log");
+  // "difference" names the error, and the logs may come many words later.
+  CAF_CHECK_EQUAL(metric_of("the score is the square root of the average, over all claims, of the "
+                            "squared difference between the natural log of your estimated cost "
+                            "and the natural log of the settled cost."), "rmse_log");
+  CAF_CHECK_EQUAL(metric_of("the square root of the mean squared difference between predicted "
+                            "and observed values."), "rmse");
   // Logs mentioned before the error term are about something else.
   CAF_CHECK_EQUAL(metric_of("Sales were log scaled in the raw data; rank is by RMSE."), "rmse");
 }
