@@ -147,7 +147,8 @@ caf::error start(launcher_actor self, run_state& r) {
   if (!bwrap)
     if (auto err = prepare_competition_links(req))
       return err;
-  auto argv = sandbox_argv(req, opts.sandbox, opts.stage_bin, opts.python);
+  auto argv = sandbox_argv(req, opts.sandbox, opts.stage_bin, opts.python,
+                           req.llm_access ? opts.llm_socket : std::string{});
   if (!argv)
     return argv.error();
   child_spec spec;

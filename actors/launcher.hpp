@@ -24,6 +24,7 @@ struct launcher_options {
   std::string stage_bin; ///< host path of kagent-stage
   std::string python;    ///< host path of python3; under /usr in bwrap mode
   std::string node;      ///< name of the node this slot belongs to
+  std::string llm_socket; ///< the LLM proxy's socket, bound into LLM stages only; empty: off
 };
 
 /// Longest output file read back into a stage_result; larger ones are skipped.

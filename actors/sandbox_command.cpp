@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "core/error.hpp"
+#include "core/llm_dialect.hpp"
 
 namespace fs = std::filesystem;
 
@@ -19,10 +20,12 @@ bool absolute_or_empty(const std::string& p) {
 } // namespace
 
 stage_paths paths_for(const stage_request& req, const std::string& mode,
-                      const std::string& stage_bin, const std::string& python) {
+                      const std::string& stage_bin, const std::string& python,
+                      const std::string& llm_socket) {
   if (mode == "bwrap")
-    return {"/job", "/competition", sandboxed_stage_bin, python};
-  return {req.job_dir, req.job_dir + "/.competition", stage_bin, python};
+    return {"/job", "/competition", sandboxed_stage_bin, python,
+            llm_socket.empty() ? "" : sandboxed_llm_socket};
+  return {req.job_dir, req.job_dir + "/.competition", stage_bin, python, llm_socket};
 }
 
 std::string replace_placeholders(const std::string& arg, const stage_paths& p) {
@@ -31,6 +34,7 @@ std::string replace_placeholders(const std::string& arg, const stage_paths& p) {
       {"{competition}", &p.competition},
       {"{stage_bin}", &p.stage_bin},
       {"{python}", &p.python},
+      {"{llm_socket}", &p.llm_socket},
   };
   std::string out;
   size_t i = 0;
@@ -54,7 +58,8 @@ std::string replace_placeholders(const std::string& arg, const stage_paths& p) {
 caf::expected<std::vector<std::string>> sandbox_argv(const stage_request& req,
                                                      const sandbox_options& opts,
                                                      const std::string& stage_bin,
-                                                     const std::string& python) {
+                                                     const std::string& python,
+                                                     const std::string& llm_socket) {
   if (opts.mode != "bwrap" && opts.mode != "process")
     return make_error(errc::invalid_input,
                       "unknown sandbox mode '" + opts.mode + "' (bwrap|process)");
@@ -62,9 +67,9 @@ caf::expected<std::vector<std::string>> sandbox_argv(const stage_request& req,
     return make_error(errc::invalid_input, "stage request without argv");
   if (req.job_dir.empty() || !absolute_or_empty(req.job_dir)
       || !absolute_or_empty(req.competition_dir) || !absolute_or_empty(req.description)
-      || !absolute_or_empty(stage_bin))
+      || !absolute_or_empty(stage_bin) || !absolute_or_empty(llm_socket))
     return make_error(errc::invalid_input, "stage request paths must be absolute");
-  auto paths = paths_for(req, opts.mode, stage_bin, python);
+  auto paths = paths_for(req, opts.mode, stage_bin, python, llm_socket);
   std::vector<std::string> out;
   if (opts.mode == "bwrap") {
     // Debian 12 is merged-/usr: /lib, /lib64, /bin and /sbin are symlinks.
@@ -93,6 +98,10 @@ caf::expected<std::vector<std::string>> sandbox_argv(const stage_request& req,
     out.insert(out.end(), {"--bind", req.job_dir, "/job"});
     if (!stage_bin.empty())
       out.insert(out.end(), {"--ro-bind", stage_bin, sandboxed_stage_bin});
+    // The network namespace stays unshared: a socket file is reached by its
+    // path, so this bind is the stage's only way out, to the proxy.
+    if (!llm_socket.empty())
+      out.insert(out.end(), {"--ro-bind", llm_socket, sandboxed_llm_socket});
     // Last: bwrap's root is a writable tmpfs until it is remounted read-only;
     // /job and /tmp are their own mounts and stay writable.
     out.insert(out.end(), {"--remount-ro", "/", "--chdir", "/job", "--"});
