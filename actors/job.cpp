@@ -5,7 +5,9 @@
 #include <climits>
 #include <cstdlib>
 #include <fstream>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <caf/all.hpp>
 #include <rapidjson/document.h>
@@ -13,6 +15,7 @@
 #include "actors/job_logic.hpp"
 #include "actors/log_cap.hpp"
 #include "actors/job_metadata.hpp"
+#include "actors/repair_logic.hpp"
 #include "agent/competition_source.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -40,6 +43,8 @@ struct job_state {
   std::string stage;            ///< stage being run
   size_t step = 0;              ///< index into steps_for(stage)
   stage_outputs outputs;        ///< collected from this stage's steps so far
+  train_action action;          ///< what this run of the train stage does (repair loop)
+  output_tail tail;             ///< end of the train step's output, for a repair
   int64_t stage_started = 0;
   bool step_running = false;
   bool cancel_requested = false;
@@ -98,6 +103,17 @@ bool write_file(const std::string& path, const std::string& content) {
   return static_cast<bool>(out);
 }
 
+// Writes a file the sandboxed program may have planted a link at: the name
+// is unlinked first and created anew without following links.
+bool write_fresh_file(const std::string& path, const std::string& content) {
+  ::unlink(path.c_str());
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return false;
+  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+  return ::close(fd) == 0 && ok;
+}
+
 // Creates the job directory and puts every committed output back, so a
 // resumed job finds its inputs even when the directory was lost.
 std::string prepare_dir(job_ptr self) {
@@ -119,8 +135,18 @@ std::string prepare_dir(job_ptr self) {
   return {};
 }
 
+// The steps of the current stage; train's depend on the repair loop.
+std::vector<stage_step> current_steps(job_ptr self) {
+  auto& st = self->state;
+  if (st.stage == "train")
+    return train_steps(st.action, st.deps.pipeline, st.meta.time_budget_s);
+  return steps_for(st.stage, st.deps.pipeline, st.meta.time_budget_s);
+}
+
 void start_stage(job_ptr self, const std::string& stage, int attempt) {
   auto& st = self->state;
+  if (stage == "train")
+    st.action = next_train_action(st.done, st.deps.pipeline.llm.repair_rounds);
   st.stage = stage;
   st.step = 0;
   st.outputs.clear();
@@ -138,6 +164,8 @@ void start_stage(job_ptr self, const std::string& stage, int attempt) {
          + std::to_string(attempt) + ")");
   get_logger("actors")->info("stage started job_id={} stage={} attempt={}", st.rec.id, stage,
                              attempt);
+  if (stage == "train" && !st.action.note.empty())
+    emit(self, "llm", st.action.note);
   run_step(self);
 }
 
@@ -182,12 +210,13 @@ void commit_failed(job_ptr self, const caf::error& err) {
 
 void commit_stage(job_ptr self, int attempt) {
   auto& st = self->state;
+  // Within train, a repair-loop step commits under its own key.
+  auto stage = st.stage == "train" ? checkpoint_key(st.action) : st.stage;
   stage_outputs small;
-  for (auto& f : checkpoint_files(st.stage))
+  for (auto& f : checkpoint_files(stage))
     if (auto i = st.outputs.find(f); i != st.outputs.end())
       small.emplace(f, i->second);
   auto duration = now_ms() - st.stage_started;
-  auto stage = st.stage;
   if (stage == "train")
     apply_metrics(st.meta, small["metrics.json"]);
   // The submission is stored before the stage counts as done, so a job whose
@@ -211,8 +240,12 @@ void commit_stage(job_ptr self, int attempt) {
       [=](caf::ok_atom) {
         auto& st = self->state;
         st.done[stage] = small;
-        emit(self, "stage_finished",
-             stage_label(stage) + " done in " + std::to_string(duration) + " ms", 1.0);
+        st.meta.llm = summarize_llm(st.done, st.deps.pipeline.llm.repair_rounds);
+        if (stage != st.stage)
+          emit(self, "checkpoint", committed_message(stage));
+        else
+          emit(self, "stage_finished",
+               stage_label(stage) + " done in " + std::to_string(duration) + " ms", 1.0);
         if (st.cancel_requested)
           return finish(self, status::cancelled, "cancelled by request");
         next_stage(self);
@@ -242,10 +275,26 @@ void on_step_result(job_ptr self, stage_result& r) {
   release_tail(self);
   if (st.cancel_requested)
     r.cancelled = true;
-  auto steps = steps_for(st.stage, st.deps.pipeline, st.meta.time_budget_s);
+  auto steps = current_steps(self);
   auto missing = missing_outputs(steps[st.step], r);
-  if (r.exit_code != 0 || r.timed_out || r.cancelled || !missing.empty())
+  if (r.exit_code != 0 || r.timed_out || r.cancelled || !missing.empty()) {
+    // The repair loop keeps what went wrong as a checkpoint and moves on.
+    auto why = describe_failure(st.stage, r, missing);
+    if (st.stage == "train" && st.action.what == train_action::kind::repair && !r.cancelled) {
+      st.outputs = failed_repair_files(st.action, why);
+      return commit_stage(self, 1);
+    }
+    if (st.stage == "train" && goes_to_repair(st.action, r)) {
+      st.outputs = failure_files(st.action, why + "\n" + st.tail.text());
+      // The repair stage reads the error output from the job dir.
+      for (auto& [name, text] : st.outputs)
+        if (!write_fresh_file(st.dir + "/" + name, text))
+          get_logger("actors")->warn("error output not written job_id={} file={}", st.rec.id, name);
+      st.action = failure_of(st.action);
+      return commit_stage(self, 1);
+    }
     return stage_failed(self, r, missing);
+  }
   for (auto& [name, content] : r.outputs)
     st.outputs[name] = std::move(content);
   if (++st.step < steps.size())
@@ -255,7 +304,9 @@ void on_step_result(job_ptr self, stage_result& r) {
 
 void run_step(job_ptr self) {
   auto& st = self->state;
-  auto steps = steps_for(st.stage, st.deps.pipeline, st.meta.time_budget_s);
+  auto steps = current_steps(self);
+  if (st.step == 0)
+    st.tail.clear();
   stage_request req;
   req.job_id = st.rec.id;
   req.stage = st.stage;
@@ -266,6 +317,9 @@ void run_step(job_ptr self) {
   req.description = st.src.description;
   req.timeout_ms = int64_t{st.deps.pipeline.stage_timeout_s} * 1000;
   req.outputs = steps[st.step].required;
+  req.outputs.insert(req.outputs.end(), steps[st.step].optional.begin(),
+                     steps[st.step].optional.end());
+  req.llm_access = steps[st.step].llm_access;
   st.step_running = true;
   // The launcher enforces the stage deadline; this timeout only guards
   // against a launcher that is gone.
@@ -340,6 +394,7 @@ void begin(job_ptr self) {
   st.src = *src;
   if (auto err = prepare_dir(self); !err.empty())
     return finish(self, status::failed, err);
+  st.meta.llm = summarize_llm(st.done, st.deps.pipeline.llm.repair_rounds);
   auto pending = first_pending_stage(st.done);
   if (!st.done.empty())
     emit(self, "resumed",
@@ -370,6 +425,8 @@ caf::behavior job_actor(job_ptr self, resumable_job job, job_deps deps) {
         if (!ev.message.empty())
           st.meta.message = ev.message;
       }
+      if (st.stage == "train" && st.action.repairable && ev.kind != "progress")
+        st.tail.add(ev.message);
       if (st.cap.admit(ev))
         emit(self, ev.kind, ev.message, ev.progress, ev.time);
       if (ev.kind == "progress")

@@ -1,5 +1,7 @@
 #include "actors/job_logic.hpp"
 
+#include "actors/repair_logic.hpp"
+
 #include "core/error.hpp"
 
 #include <algorithm>
@@ -59,7 +61,7 @@ std::vector<std::string> checkpoint_files(const std::string& stage) {
     return {"solution.py", "solution_template.py", "generation.json"}; // the last two with an LLM
   if (stage == "train")
     return {"metrics.json", "validation.json"};
-  return {};
+  return repair_checkpoint_files(stage);
 }
 
 failure_action on_failure(const stage_result& r, int attempt, int max_attempts) {
