@@ -19,7 +19,7 @@ repeats). A reply is an object with
 
   llm_standin.py --key KEY [--port 0] [--script FILE] [--port-file FILE]
 
-Control (for tests): GET /_standin/requests -> every request seen (headers,
+Control (for tests): GET (or POST) /_standin/requests -> every request seen (headers,
 task, round, status sent; the user prompt of repairs); POST /_standin/script
 with a script object replaces the script and forgets the counts and requests.
 Standard library only.
@@ -115,6 +115,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         st = self.server.state
         raw = self.body()
+        if self.path == "/_standin/requests":
+            return self.do_GET()
         if self.path == "/_standin/script":
             with st.lock:
                 st.script, st.counts, st.requests = json.loads(raw), {}, []

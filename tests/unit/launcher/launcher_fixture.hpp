@@ -84,6 +84,7 @@ struct fixture {
   }
 
   sandbox_options sandbox; ///< limits for the next start()
+  std::string llm_socket;  ///< the LLM proxy socket of the next start()
 
   void start(const std::string& mode, int kill_grace_ms = 200) {
     launcher_options opts;
@@ -92,6 +93,7 @@ struct fixture {
     opts.sandbox.kill_grace_ms = kill_grace_ms;
     opts.python = "/usr/bin/python3";
     opts.stage_bin = "/bin/true";
+    opts.llm_socket = llm_socket;
     launcher = spawn_launcher(sys, opts);
   }
 
