@@ -26,6 +26,8 @@
 #include "persistence/pg_connection.hpp"
 #include "proxy/llm_proxy.hpp"
 #include "tools/keys_command.hpp"
+#include "sandbox/self_check.hpp"
+#include "sandbox/stage_launch.hpp"
 
 using namespace kagent;
 
@@ -42,6 +44,13 @@ int fail(const std::string& what) {
   std::cerr << "kagentd: " << what << std::endl;
   return 2;
 }
+
+// Removes the stage cgroup root when run() returns, after every actor (and
+// so every stage) is gone: `spawned` is declared later and destroyed first.
+struct host_guard {
+  const sandbox::host_setup& host;
+  ~host_guard() { sandbox::teardown_host(host); }
+};
 
 // Actors spawned by run(). When run() returns, on every path, each is told to
 // exit and waited for, newest first (admission before the supervisor before
@@ -65,13 +74,23 @@ struct spawned {
 
 int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop_signals) {
   auto log = get_logger("kagentd");
-  if (auto err = check_sandbox(opts.sandbox))
-    return fail(detail_of(err));
+  auto host = sandbox::setup_host(opts.sandbox);
+  if (!host)
+    return fail(host.error());
+  host_guard cgroups{*host};
+  if (auto ok = sandbox::check_sandbox(opts.sandbox, *host); !ok)
+    return fail(ok.error());
+  auto limits = host->describe(opts.sandbox);
+  if (host->cgroups)
+    log->info("sandbox mode={} {}", opts.sandbox.mode, limits);
+  else
+    log->error("sandbox mode={} {}", opts.sandbox.mode, limits);
   // Database: the configured server, or a private cluster in the data dir.
   std::optional<pg::embedded_postgres> embedded;
   auto conninfo = opts.database.url;
   if (conninfo.empty()) {
-    auto pg = pg::embedded_postgres::start({opts.pipeline.data_dir, opts.database.pg_bin});
+    auto pg = pg::embedded_postgres::start(
+      {opts.pipeline.data_dir, opts.database.pg_dir, opts.database.pg_bin});
     if (!pg)
       return fail("embedded PostgreSQL: " + detail_of(pg.error()));
     embedded.emplace(std::move(*pg));
@@ -103,8 +122,8 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   // after the launchers.
   if (opts.pipeline.llm.enabled()) {
     auto& llm = opts.pipeline.llm;
-    auto proxy = spawn_llm_proxy(sys, {llm.socket, *parse_llm_dialect(llm.dialect), llm.url,
-                                       opts.llm_key, llm.timeout_s + 30});
+    auto proxy = spawn_llm_proxy(sys, {llm.socket, host->user, *parse_llm_dialect(llm.dialect),
+                                       llm.url, opts.llm_key, llm.timeout_s + 30});
     if (!proxy)
       return fail(detail_of(proxy.error()));
     all.add(*proxy);
@@ -116,11 +135,11 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   std::vector<caf::actor> launchers;
   for (size_t i = 0; i < opts.admission.max_running; ++i)
     launchers.push_back(all.add(spawn_launcher(
-      sys, {opts.sandbox, opts.pipeline.stage_bin, opts.pipeline.python, node,
-            opts.pipeline.llm.socket})));
+      sys, {opts.sandbox, *host, opts.pipeline.stage_bin, opts.pipeline.python, node,
+            opts.pipeline.data_dir + "/logs", opts.pipeline.llm.socket})));
   auto hub = all.add(spawn_progress_hub(sys));
   auto supervisor = all.add(spawn_job_supervisor(
-    sys, {launchers, persistence, readers, opts.pipeline, node, 3, hub}));
+    sys, {launchers, persistence, readers, opts.pipeline, node, 3, hub, host->user}));
   auto admission = all.add(spawn_admission(sys, opts.admission, persistence, supervisor, readers));
   auto key_store = all.add(spawn_key_store(sys, std::move(keys), readers, {!loopback}));
   caf::anon_send(supervisor, admission);
@@ -135,7 +154,7 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
                [&](caf::error& err) { log->error("resume failed: {}", sys.render(err)); });
   }
   auto server = http::server::start(sys, opts.http, {admission, supervisor, readers, hub, persistence, key_store},
-                                    {opts.admission.retry_after_s, opts.sandbox.mode});
+                                    {opts.admission.retry_after_s, opts.sandbox.mode, limits});
   if (!server)
     return fail("HTTP: " + detail_of(server.error()));
   log->info("kagentd listening host={} port={} sandbox={} database={}", opts.http.host,

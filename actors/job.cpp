@@ -4,10 +4,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
-#include <fstream>
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <caf/all.hpp>
 #include <rapidjson/document.h>
@@ -20,6 +17,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "sandbox/job_dir.hpp"
 
 namespace kagent {
 
@@ -97,42 +95,44 @@ void persist_row(job_ptr self) {
           });
 }
 
-bool write_file(const std::string& path, const std::string& content) {
-  std::ofstream out{path, std::ios::binary | std::ios::trunc};
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  return static_cast<bool>(out);
-}
-
-// Writes a file the sandboxed program may have planted a link at: the name
-// is unlinked first and created anew without following links.
-bool write_fresh_file(const std::string& path, const std::string& content) {
-  ::unlink(path.c_str());
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return false;
-  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-  return ::close(fd) == 0 && ok;
-}
-
-// Creates the job directory and puts every committed output back, so a
-// resumed job finds its inputs even when the directory was lost.
+// Creates the job directory (owned by the stage user) and puts every
+// committed output back, so a resumed job finds its inputs even when the
+// directory was lost. Written through the directory's descriptor: whatever
+// a stage left in place of a file is replaced, never written through.
 std::string prepare_dir(job_ptr self) {
   auto& st = self->state;
-  auto rel = job_dir_of(st.deps.pipeline, st.rec.id);
-  auto jobs = st.deps.pipeline.data_dir + "/jobs";
+  auto& user = st.deps.stage_user;
   mkdir(st.deps.pipeline.data_dir.c_str(), 0755);
-  mkdir(jobs.c_str(), 0755);
-  if (mkdir(rel.c_str(), 0755) != 0 && errno != EEXIST)
-    return "cannot create job directory " + rel;
+  auto dir = sandbox::make_job_dir(st.deps.pipeline.data_dir + "/jobs", st.rec.id, user);
+  if (!dir)
+    return "job directory: " + dir.error();
+  auto path = job_dir_of(st.deps.pipeline, st.rec.id);
   char buf[PATH_MAX];
-  if (!realpath(rel.c_str(), buf))
-    return "cannot resolve job directory " + rel;
+  if (!realpath(path.c_str(), buf))
+    return "cannot resolve job directory " + path;
   st.dir = buf;
   for (auto& [stage, files] : st.done)
     for (auto& [name, content] : files)
-      if (!write_file(st.dir + "/" + name, content))
-        return "cannot restore " + name + " into the job directory";
+      if (auto r = sandbox::write_file(dir->get(), name, content, user); !r)
+        return "cannot restore the " + stage + " checkpoint: " + r.error();
   return {};
+}
+
+// Writes `files` into the job directory for the next step to read (the
+// repair stage reads the failed program's error output). Through the
+// directory's descriptor, never following a link: the program that just
+// failed may have planted one under any name.
+void write_job_files(job_ptr self, const stage_outputs& files) {
+  auto& st = self->state;
+  auto log = get_logger("actors");
+  auto dir = sandbox::open_directory(st.dir);
+  if (!dir) {
+    log->warn("job files not written job_id={} error={}", st.rec.id, dir.error());
+    return;
+  }
+  for (auto& [name, content] : files)
+    if (auto r = sandbox::write_file(dir->get(), name, content, st.deps.stage_user); !r)
+      log->warn("job file not written job_id={} file={} error={}", st.rec.id, name, r.error());
 }
 
 // The steps of the current stage; train's depend on the repair loop.
@@ -277,19 +277,20 @@ void on_step_result(job_ptr self, stage_result& r) {
     r.cancelled = true;
   auto steps = current_steps(self);
   auto missing = missing_outputs(steps[st.step], r);
-  if (r.exit_code != 0 || r.timed_out || r.cancelled || !missing.empty()) {
-    // The repair loop keeps what went wrong as a checkpoint and moves on.
+  if (r.exit_code != 0 || r.timed_out || r.cancelled || r.unsafe_output || !missing.empty()) {
+    // The repair loop keeps what went wrong as a checkpoint and moves on;
+    // an unsafe output is no program error: it fails the stage as ever.
     auto why = describe_failure(st.stage, r, missing);
-    if (st.stage == "train" && st.action.what == train_action::kind::repair && !r.cancelled) {
+    if (st.stage == "train" && st.action.what == train_action::kind::repair && !r.cancelled
+        && !r.unsafe_output) {
       st.outputs = failed_repair_files(st.action, why);
       return commit_stage(self, 1);
     }
     if (st.stage == "train" && goes_to_repair(st.action, r)) {
       st.outputs = failure_files(st.action, why + "\n" + st.tail.text());
-      // The repair stage reads the error output from the job dir.
-      for (auto& [name, text] : st.outputs)
-        if (!write_fresh_file(st.dir + "/" + name, text))
-          get_logger("actors")->warn("error output not written job_id={} file={}", st.rec.id, name);
+      // The repair stage reads the error output from the job dir; written
+      // through its descriptor, replacing whatever the program left there.
+      write_job_files(self, st.outputs);
       st.action = failure_of(st.action);
       return commit_stage(self, 1);
     }

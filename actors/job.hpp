@@ -10,6 +10,7 @@
 
 #include "actors/messages.hpp"
 #include "config/options.hpp"
+#include "sandbox/identity.hpp"
 
 namespace kagent {
 
@@ -21,6 +22,7 @@ struct job_deps {
   pipeline_options pipeline;
   std::string node;        ///< name of this node, stored on the job
   caf::actor hub;          ///< progress hub: every event and state change; may be null
+  sandbox::identity stage_user{}; ///< owns the job directory (stages run as it)
 };
 
 /// Spawns a job actor that resumes `job` at its first stage without a

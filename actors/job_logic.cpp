@@ -70,6 +70,9 @@ failure_action on_failure(const stage_result& r, int attempt, int max_attempts) 
   // A stage that ran out of wall-clock would only run out again.
   if (r.timed_out)
     return failure_action::time_out;
+  // A link or device among the outputs is no accident: a rerun would plant it again.
+  if (r.unsafe_output)
+    return failure_action::fail;
   return attempt < max_attempts ? failure_action::retry : failure_action::fail;
 }
 
@@ -89,7 +92,9 @@ std::vector<std::string> missing_outputs(const stage_step& step, const stage_res
 std::string describe_failure(const std::string& stage, const stage_result& r,
                              const std::vector<std::string>& missing) {
   std::string why;
-  if (r.timed_out)
+  if (r.unsafe_output)
+    why = r.error;
+  else if (r.timed_out)
     why = "ran past its time limit";
   else if (r.cancelled)
     why = "was cancelled";

@@ -38,7 +38,7 @@ void launch(supervisor_ptr self, resumable_job r, caf::actor notify, size_t slot
             int restarts) {
   auto& st = self->state;
   job_deps deps{st.deps.launchers[slot], st.deps.persistence, caf::actor{self},
-                st.deps.pipeline, st.deps.node, st.deps.hub};
+                st.deps.pipeline, st.deps.node, st.deps.hub, st.deps.stage_user};
   auto id = r.job.id;
   auto job = r.job;
   auto a = spawn_job(self->system(), std::move(r), std::move(deps));

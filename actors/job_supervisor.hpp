@@ -11,6 +11,7 @@
 
 #include "actors/messages.hpp"
 #include "config/options.hpp"
+#include "sandbox/identity.hpp"
 
 namespace kagent {
 
@@ -23,6 +24,7 @@ struct supervisor_deps {
   std::string node;
   int max_restarts = 3;               ///< respawns of one job actor before it fails
   caf::actor hub;                     ///< progress hub handed to every job; may be null
+  sandbox::identity stage_user{};     ///< owns job directories (stages run as it)
 };
 
 /// Spawns the supervisor. The sender of (start_atom, resumable_job) is told

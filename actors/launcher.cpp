@@ -3,23 +3,24 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <algorithm>
+#include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <future>
 #include <memory>
+#include <optional>
 
 #include <caf/all.hpp>
-#include <rapidjson/document.h>
 
-#include "actors/child_process.hpp"
 #include "actors/messages.hpp"
-#include "actors/sandbox_command.hpp"
+#include "actors/stage_output.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "sandbox/child_process.hpp"
+#include "sandbox/job_dir.hpp"
+
+// Watcher thread -> launcher only; never crosses nodes.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kagent::sandbox::child_exit)
 
 namespace fs = std::filesystem;
 
@@ -30,6 +31,9 @@ namespace {
 /// Sent to self when the SIGTERM grace period is over (never leaves the actor).
 using escalate_atom = caf::atom_constant<caf::atom("escalate")>;
 
+/// Names stage cgroups uniquely across all launchers of this process.
+std::atomic<uint64_t> next_cgroup{1};
+
 /// The stage attempt in flight.
 struct run_state {
   uint64_t id = 0;
@@ -39,16 +43,24 @@ struct run_state {
   int64_t started_ms = 0;
   bool timed_out = false;
   bool cancelled = false;
-  std::string json_error;               // last {"error": ...} line
-  std::string last_stderr;              // last non-empty stderr line
-  std::ofstream log;                    // <job_dir>/logs/<stage>.log
-  std::unique_ptr<child_process> child; // last member: destroyed (killed) first
+  bool abandoned = false;                        // the requester died: nobody waits
+  line_memory lines;
+  sandbox::unique_fd log;                        // <log_dir>/<job>/<stage>.log
+  std::unique_ptr<sandbox::child_process> child; // last member: destroyed (killed) first
+};
+
+/// A request that came while an abandoned run was still being killed.
+struct queued_run {
+  stage_request req;
+  caf::response_promise promise;
+  caf::actor requester;
 };
 
 struct launcher_state {
   launcher_options opts;
   uint64_t next_id = 1;
   std::unique_ptr<run_state> run; // empty while idle; destroying it kills the child
+  std::optional<queued_run> queued;
   std::shared_ptr<spdlog::logger> log = get_logger("launcher");
   static inline const char* name = "launcher";
 };
@@ -60,77 +72,28 @@ std::string absolute(const std::string& p) {
   return p.empty() ? p : fs::absolute(p, ec).lexically_normal().string();
 }
 
-/// A stdout line of the stage protocol turned into an event (kind "log" when
-/// it is not a JSON object); remembers {"error": ...} lines.
-job_event to_event(run_state& r, child_stream stream, const std::string& line) {
-  job_event ev{r.req.job_id, 0, now_ms(), r.req.stage, "log", line, -1};
-  if (stream != child_stream::out || line.empty() || line.front() != '{')
-    return ev;
-  rapidjson::Document doc;
-  doc.Parse(line.c_str(), line.size());
-  if (doc.HasParseError() || !doc.IsObject())
-    return ev;
-  if (doc.HasMember("error")) {
-    auto& e = doc["error"];
-    r.json_error = e.IsString() ? e.GetString() : line;
-    ev.message = r.json_error;
-  } else if (doc.HasMember("progress") && doc["progress"].IsNumber()) {
-    ev.kind = "progress";
-    ev.progress = std::min(1.0, std::max(0.0, doc["progress"].GetDouble()));
-    ev.message =
-        doc.HasMember("message") && doc["message"].IsString() ? doc["message"].GetString() : "";
-  }
-  return ev;
-}
-
-/// Reads the request's output files, relative to the job dir, binary-safe.
-stage_outputs read_outputs(const stage_request& req, spdlog::logger& log) {
-  stage_outputs out;
-  for (auto& name : req.outputs) {
-    fs::path rel{name};
-    if (rel.is_absolute() || name.find("..") != std::string::npos)
-      continue; // outputs never leave the job dir
-    auto path = fs::path{req.job_dir} / rel;
-    std::error_code ec;
-    auto size = fs::file_size(path, ec);
-    if (ec || !fs::is_regular_file(path, ec))
-      continue;
-    if (size > max_output_bytes) {
-      log.warn("output too large job_id={} stage={} attempt={} file={} bytes={}", req.job_id,
-               req.stage, req.attempt, name, size);
-      continue;
-    }
-    std::ifstream in{path, std::ios::binary};
-    std::string data(size, '\0');
-    in.read(data.data(), static_cast<std::streamsize>(size));
-    data.resize(static_cast<size_t>(in.gcount()));
-    out.emplace(name, std::move(data));
-  }
-  return out;
-}
-
-stage_result finish(launcher_actor self, int32_t code, int32_t sig) {
+stage_result finish(launcher_actor self, const sandbox::child_exit& ex) {
   auto& r = *self->state.run;
+  auto& opts = self->state.opts.sandbox;
   stage_result res;
-  res.exit_code = code;
-  res.signal = sig;
+  res.exit_code = ex.code;
+  res.signal = ex.signal;
   res.timed_out = r.timed_out;
   res.cancelled = r.cancelled;
   res.duration_ms = now_ms() - r.started_ms;
-  res.outputs = read_outputs(r.req, *self->state.log);
+  read_outputs(r.req, opts.max_output_bytes, res);
   if (r.timed_out)
     res.error = "timed out after " + std::to_string(r.req.timeout_ms) + " ms";
   else if (r.cancelled)
     res.error = "cancelled";
-  else if (code != 0 || sig != 0)
-    res.error = !r.json_error.empty()    ? r.json_error
-                : !r.last_stderr.empty() ? r.last_stderr
-                : sig != 0               ? "killed by signal " + std::to_string(sig)
-                                         : "exited with code " + std::to_string(code);
+  else if (auto why = failure_reason(ex, r.lines, opts.stage_memory_bytes); !why.empty())
+    res.error = why;
   self->state.log->info("stage exited job_id={} stage={} attempt={} code={} signal={} timed_out={} "
-                        "cancelled={} duration_ms={} outputs={}",
-                        r.req.job_id, r.req.stage, r.req.attempt, code, sig, r.timed_out,
-                        r.cancelled, res.duration_ms, res.outputs.size());
+                        "cancelled={} duration_ms={} outputs={} memory_peak={} tasks_peak={}{}",
+                        r.req.job_id, r.req.stage, r.req.attempt, ex.code, ex.signal, r.timed_out,
+                        r.cancelled, res.duration_ms, res.outputs.size(),
+                        ex.usage.memory_peak_bytes, ex.usage.tasks_peak,
+                        res.unsafe_output ? " refused=" + res.error : "");
   return res;
 }
 
@@ -138,42 +101,35 @@ stage_result finish(launcher_actor self, int32_t code, int32_t sig) {
 caf::error start(launcher_actor self, run_state& r) {
   auto& opts = self->state.opts;
   auto& req = r.req;
-  std::error_code ec;
-  fs::create_directories(fs::path{req.job_dir} / "logs", ec);
-  if (ec)
-    return make_error(errc::internal, "job dir " + req.job_dir + ": " + ec.message());
-  r.log.open(fs::path{req.job_dir} / "logs" / (req.stage + ".log"), std::ios::app);
-  bool bwrap = opts.sandbox.mode == "bwrap";
-  if (!bwrap)
-    if (auto err = prepare_competition_links(req))
-      return err;
-  auto argv = sandbox_argv(req, opts.sandbox, opts.stage_bin, opts.python,
-                           req.llm_access ? opts.llm_socket : std::string{});
-  if (!argv)
-    return argv.error();
-  child_spec spec;
-  spec.argv = std::move(*argv);
-  spec.env = stage_environment(bwrap ? "/job" : req.job_dir);
-  spec.cwd = req.job_dir;
-  spec.memory_bytes = opts.sandbox.memory_bytes;
-  spec.cpu_seconds = opts.sandbox.cpu_seconds;
-  spec.file_bytes = opts.sandbox.file_bytes;
-  spec.processes = bwrap ? 0 : opts.sandbox.processes; // bwrap needs its own
+  auto log = sandbox::open_log(opts.log_dir, req.job_id, req.stage);
+  if (!log)
+    return make_error(errc::internal, log.error());
+  r.log = std::move(*log);
+  // The proxy's socket goes only into a stage that calls the LLM.
+  sandbox::stage_call call{req.argv,      req.job_dir,  req.competition_dir, req.description,
+                           opts.stage_bin, opts.python, "",
+                           req.llm_access ? opts.llm_socket : std::string{}};
+  call.name = req.job_id + "-" + req.stage + "-" + std::to_string(next_cgroup++);
+  auto prepared = sandbox::prepare_stage(opts.sandbox, opts.host, call);
+  if (!prepared)
+    return make_error(errc::internal, prepared.error());
   // The watcher thread only mails the actor; a weak address so a running
   // child never keeps its launcher alive.
   auto addr = self->address();
   auto id = r.id;
-  auto on_line = [addr, id](child_stream s, std::string line) {
+  auto on_line = [addr, id](sandbox::child_stream s, std::string line) {
     if (auto hdl = caf::actor_cast<caf::actor>(addr))
       caf::anon_send(hdl, child_atom::value, id, static_cast<int32_t>(s), std::move(line));
   };
-  auto on_exit = [addr, id](int32_t code, int32_t sig) {
+  auto on_exit = [addr, id](const sandbox::child_exit& ex) {
     if (auto hdl = caf::actor_cast<caf::actor>(addr))
-      caf::anon_send(hdl, child_atom::value, id, code, sig);
+      caf::anon_send(hdl, child_atom::value, id, ex);
   };
-  auto child = child_process::spawn(spec, std::move(on_line), std::move(on_exit));
+  auto child = sandbox::child_process::spawn(std::move(prepared->spec),
+                                             std::move(prepared->cgroup), std::move(on_line),
+                                             std::move(on_exit));
   if (!child)
-    return child.error();
+    return make_error(errc::internal, child.error());
   r.child = std::move(*child);
   return caf::none;
 }
@@ -190,82 +146,122 @@ bool running(launcher_actor self, uint64_t id) {
   return self->state.run && self->state.run->id == id;
 }
 
+/// Starts `req` for `requester`; the result goes to `promise`.
+void begin(launcher_actor self, stage_request req, caf::response_promise promise,
+           caf::actor requester) {
+  auto& st = self->state;
+  // Watched from before the child exists, so its death is never missed.
+  if (requester)
+    self->monitor(requester);
+  auto r = std::make_unique<run_state>();
+  r->id = st.next_id++;
+  req.job_dir = absolute(req.job_dir);
+  req.competition_dir = absolute(req.competition_dir);
+  req.description = absolute(req.description);
+  r->req = std::move(req);
+  r->requester = requester;
+  r->promise = promise;
+  r->started_ms = now_ms();
+  if (auto err = start(self, *r)) {
+    stage_result res;
+    res.error = "sandbox: " + detail_of(err);
+    st.log->error("stage not started job_id={} stage={} attempt={} error={}", r->req.job_id,
+                  r->req.stage, r->req.attempt, res.error);
+    if (requester)
+      self->demonitor(requester);
+    promise.deliver(std::move(res));
+    return;
+  }
+  st.log->info("stage started job_id={} stage={} attempt={} pid={} mode={}", r->req.job_id,
+               r->req.stage, r->req.attempt, r->child->pid(), st.opts.sandbox.mode);
+  if (r->req.timeout_ms > 0)
+    self->delayed_send(self, std::chrono::milliseconds(r->req.timeout_ms), deadline_atom::value,
+                       r->id);
+  st.run = std::move(r);
+}
+
 caf::behavior launcher(launcher_actor self, launcher_options opts) {
   self->state.opts = std::move(opts);
+  // A requester that dies mid-stage (a crashed job actor) takes its child
+  // with it; the slot frees up once the child is reaped.
+  self->set_down_handler([=](caf::down_msg& msg) {
+    auto& st = self->state;
+    if (!st.run || st.run->abandoned || st.run->requester.address() != msg.source)
+      return;
+    st.log->warn("requester died; killing its stage job_id={} stage={} attempt={}",
+                 st.run->req.job_id, st.run->req.stage, st.run->req.attempt);
+    st.run->abandoned = true;
+    st.run->child->kill(SIGKILL);
+  });
   return {
-      [=](run_atom, stage_request& req) -> caf::result<stage_result> {
-        auto& st = self->state;
-        if (st.run)
-          return make_error(errc::conflict, "launcher busy");
-        auto r = std::make_unique<run_state>();
-        r->id = st.next_id++;
-        req.job_dir = absolute(req.job_dir);
-        req.competition_dir = absolute(req.competition_dir);
-        req.description = absolute(req.description);
-        r->req = std::move(req);
-        r->requester = caf::actor_cast<caf::actor>(self->current_sender());
-        r->started_ms = now_ms();
-        if (auto err = start(self, *r)) {
-          stage_result res;
-          res.error = "sandbox: " + detail_of(err);
-          st.log->error("stage not started job_id={} stage={} attempt={} error={}", r->req.job_id,
-                        r->req.stage, r->req.attempt, res.error);
-          return res;
-        }
-        st.log->info("stage started job_id={} stage={} attempt={} pid={} mode={}", r->req.job_id,
-                     r->req.stage, r->req.attempt, r->child->pid(), st.opts.sandbox.mode);
-        if (r->req.timeout_ms > 0)
-          self->delayed_send(self, std::chrono::milliseconds(r->req.timeout_ms),
-                             deadline_atom::value, r->id);
-        r->promise = self->make_response_promise();
-        auto rp = r->promise;
-        st.run = std::move(r);
+    [=](run_atom, stage_request& req) -> caf::result<stage_result> {
+      auto& st = self->state;
+      if (st.run && (!st.run->abandoned || st.queued))
+        return make_error(errc::conflict, "launcher busy");
+      auto requester = caf::actor_cast<caf::actor>(self->current_sender());
+      auto rp = self->make_response_promise();
+      if (st.run) {
+        // The dying run is gone within moments; this one starts right after
+        // (begin() watches its requester from then on).
+        st.queued = queued_run{std::move(req), rp, requester};
         return rp;
-      },
-      [=](cancel_atom, const std::string& job_id) {
-        auto& run = self->state.run;
-        if (run && run->req.job_id == job_id && !run->cancelled && !run->timed_out) {
-          self->state.log->info("cancelling job_id={} stage={} attempt={}", job_id, run->req.stage,
-                                run->req.attempt);
-          run->cancelled = true;
-          terminate(self);
-        }
-        return caf::ok_atom::value;
-      },
-      [=](deadline_atom, uint64_t id) {
-        auto& run = self->state.run;
-        if (!running(self, id) || run->cancelled || run->timed_out)
-          return;
-        self->state.log->warn("stage deadline job_id={} stage={} attempt={} timeout_ms={}",
-                              run->req.job_id, run->req.stage, run->req.attempt,
-                              run->req.timeout_ms);
-        run->timed_out = true;
+      }
+      begin(self, std::move(req), rp, requester);
+      return rp;
+    },
+    [=](cancel_atom, const std::string& job_id) {
+      auto& run = self->state.run;
+      if (run && run->req.job_id == job_id && !run->cancelled && !run->timed_out
+          && !run->abandoned) {
+        self->state.log->info("cancelling job_id={} stage={} attempt={}", job_id, run->req.stage,
+                              run->req.attempt);
+        run->cancelled = true;
         terminate(self);
-      },
-      [=](escalate_atom, uint64_t id) {
-        if (running(self, id))
-          self->state.run->child->kill(SIGKILL);
-      },
-      [=](child_atom, uint64_t id, int32_t stream, std::string& line) {
-        if (!running(self, id))
-          return;
-        auto& r = *self->state.run;
-        auto s = static_cast<child_stream>(stream);
-        r.log << line << '\n' << std::flush;
-        if (s == child_stream::err && !line.empty())
-          r.last_stderr = line;
-        auto ev = to_event(r, s, line);
-        if (r.requester)
-          self->send(r.requester, stage_event_atom::value, std::move(ev));
-      },
-      [=](child_atom, uint64_t id, int32_t code, int32_t sig) {
-        if (!running(self, id))
-          return;
-        auto res = finish(self, code, sig);
-        auto rp = self->state.run->promise;
-        self->state.run.reset(); // joins the (finished) watcher thread
-        rp.deliver(std::move(res));
-      },
+      }
+      return caf::ok_atom::value;
+    },
+    [=](deadline_atom, uint64_t id) {
+      auto& run = self->state.run;
+      if (!running(self, id) || run->cancelled || run->timed_out || run->abandoned)
+        return;
+      self->state.log->warn("stage deadline job_id={} stage={} attempt={} timeout_ms={}",
+                            run->req.job_id, run->req.stage, run->req.attempt,
+                            run->req.timeout_ms);
+      run->timed_out = true;
+      terminate(self);
+    },
+    [=](escalate_atom, uint64_t id) {
+      if (running(self, id))
+        self->state.run->child->kill(SIGKILL);
+    },
+    [=](child_atom, uint64_t id, int32_t stream, std::string& line) {
+      if (!running(self, id))
+        return;
+      auto& r = *self->state.run;
+      line += '\n';
+      auto ignored = ::write(r.log.get(), line.data(), line.size());
+      (void)ignored; // a full disk must not stop the stage
+      line.pop_back();
+      auto ev = to_event(r.req, static_cast<sandbox::child_stream>(stream), line, r.lines);
+      if (r.requester && !r.abandoned)
+        self->send(r.requester, stage_event_atom::value, std::move(ev));
+    },
+    [=](child_atom, uint64_t id, const sandbox::child_exit& ex) {
+      auto& st = self->state;
+      if (!running(self, id))
+        return;
+      auto res = finish(self, ex);
+      auto run = std::move(st.run); // joins the (finished) watcher thread below
+      if (run->requester)
+        self->demonitor(run->requester);
+      if (!run->abandoned)
+        run->promise.deliver(std::move(res));
+      run.reset();
+      if (auto next = std::move(st.queued)) {
+        st.queued.reset();
+        begin(self, std::move(next->req), next->promise, next->requester);
+      }
+    },
   };
 }
 
@@ -273,60 +269,6 @@ caf::behavior launcher(launcher_actor self, launcher_options opts) {
 
 caf::actor spawn_launcher(caf::actor_system& sys, launcher_options opts) {
   return sys.spawn(launcher, std::move(opts));
-}
-
-caf::error check_sandbox(const sandbox_options& opts) {
-  if (opts.mode == "process")
-    return caf::none;
-  const std::string fix = "; install bubblewrap (apt install bubblewrap) or run "
-                          "with --sandbox=process (rlimits only, no isolation)";
-  if (opts.mode != "bwrap")
-    return make_error(errc::invalid_input,
-                      "unknown sandbox mode '" + opts.mode + "' (bwrap|process)");
-  if (::access(opts.bwrap.c_str(), X_OK) != 0)
-    return make_error(errc::internal, "bubblewrap not found at " + opts.bwrap + fix);
-  char tmpl[] = "/tmp/kagent-sandbox-check-XXXXXX";
-  if (::mkdtemp(tmpl) == nullptr)
-    return make_error(errc::internal, "sandbox check: cannot create a temp dir");
-  stage_request req;
-  req.job_id = "sandbox-check";
-  req.stage = "check";
-  req.job_dir = tmpl;
-  req.argv = {"/bin/true"};
-  auto argv = sandbox_argv(req, opts, "", "");
-  if (!argv)
-    return argv.error();
-  child_spec spec;
-  spec.argv = *argv;
-  spec.env = stage_environment("/job");
-  spec.cwd = tmpl;
-  auto stderr_tail = std::make_shared<std::string>();
-  std::promise<std::pair<int32_t, int32_t>> exited;
-  auto done = exited.get_future();
-  auto child = child_process::spawn(
-      spec,
-      [stderr_tail](child_stream s, std::string line) {
-        if (s == child_stream::err && !line.empty())
-          *stderr_tail = std::move(line);
-      },
-      [&exited](int32_t code, int32_t sig) {
-        exited.set_value({code, sig});
-      });
-  caf::error result;
-  if (!child) {
-    result = make_error(errc::internal,
-                        "cannot run " + opts.bwrap + ": " + detail_of(child.error()) + fix);
-  } else if (done.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
-    result = make_error(errc::internal, "bubblewrap did not finish /bin/true in 10 s" + fix);
-  } else if (auto [code, sig] = done.get(); code != 0 || sig != 0) {
-    result = make_error(errc::internal, "bubblewrap cannot create a sandbox here (exit "
-                                            + std::to_string(code) + "): " + *stderr_tail + fix);
-  }
-  if (child)
-    child->reset(); // kills and joins before `exited` goes out of scope
-  std::error_code ec;
-  fs::remove_all(tmpl, ec);
-  return result;
 }
 
 } // namespace kagent

@@ -180,12 +180,14 @@ struct stage_result {
   int64_t duration_ms = 0;
   stage_outputs outputs;    ///< files from stage_request::outputs that exist
   std::string error;        ///< launcher-side failure (spawn, sandbox), or last stderr line
+  bool unsafe_output = false; ///< an output was refused (a link, not a regular file, too big)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_result& x) {
   return f(caf::meta::type_name("stage_result"), x.exit_code, x.signal,
-           x.timed_out, x.cancelled, x.duration_ms, x.outputs, x.error);
+           x.timed_out, x.cancelled, x.duration_ms, x.outputs, x.error,
+           x.unsafe_output);
 }
 
 /// What the progress hub can replay to a new subscriber of one job.

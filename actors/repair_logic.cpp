@@ -125,6 +125,10 @@ std::vector<std::string> repair_checkpoint_files(const std::string& key) {
 bool goes_to_repair(const train_action& a, const stage_result& r) {
   if (a.what != train_action::kind::program || !a.repairable || r.cancelled)
     return false;
+  // A link or device among the outputs is no program error to fix: the
+  // stage fails as any other would.
+  if (r.unsafe_output)
+    return false;
   // A launcher or sandbox that could not run the step says nothing of the program.
   return r.error.rfind("launcher: ", 0) != 0 && r.error.rfind("sandbox: ", 0) != 0;
 }

@@ -49,7 +49,8 @@ std::string checkpoint_key(const train_action& a);
 std::vector<std::string> repair_checkpoint_files(const std::string& key);
 
 /// True when the failure of a step of `a` goes to the repair loop: the LLM
-/// wrote the program and the step was not cancelled nor lost to the launcher.
+/// wrote the program and the step was not cancelled, lost to the launcher,
+/// nor refused for an unsafe output (a planted link fails the stage).
 bool goes_to_repair(const train_action& a, const stage_result& r);
 
 /// The failure record of `a`'s program: the action to commit and its files.

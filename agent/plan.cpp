@@ -12,7 +12,7 @@ namespace {
 
 using alloc_t = rapidjson::Document::AllocatorType;
 
-// The candidate race, in order: a robust baseline first, the text model,
+// The candidate race, in order: a robust baseline first, the text models,
 // the richer feature set, a second boosting flavour (the blend's best
 // partner), target encoding, the text model with phrases, shallower or
 // log-target boosting, the ordinal regressor, linear models, and the rest. The solution applies
@@ -23,6 +23,9 @@ constexpr const char* candidates_json = R"([
    "why": "robust baseline: boosting with early stopping on the typed raw columns"},
   {"name": "text_linear", "model": "logistic_regression", "features": "rich", "text": "text",
    "why": "TF-IDF of free text and token lists + one-hot categories, regularisation from a grid"},
+  {"name": "text_svm", "model": "linear_svm", "features": "rich", "text": "text",
+   "requires": "label_metric",
+   "why": "linear SVM on the text design: accurate and fast when labels are scored"},
   {"name": "hgb_full", "model": "hist_gradient_boosting", "features": "full",
    "why": "decomposed codes, frequent tokens, counts, pair similarity, joined side tables"},
   {"name": "xgboost", "model": "xgboost", "features": "best",

@@ -1,21 +1,23 @@
 #include "agent/solve.hpp"
 
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <future>
 #include <iostream>
+#include <memory>
 
 #include <rapidjson/document.h>
 
 #include "agent/competition_source.hpp"
 #include "agent/json_io.hpp"
-#include "agent/sandbox.hpp"
+#include "sandbox/child_process.hpp"
+#include "sandbox/job_dir.hpp"
+#include "sandbox/stage_launch.hpp"
 
 namespace kagent::agent {
 
@@ -38,14 +40,12 @@ result<ok_t> make_dirs(const std::string& path) {
   return ok_t{};
 }
 
-// (Re)points `link` at `target`, so reruns are idempotent.
-result<ok_t> relink(const std::string& target, const std::string& link) {
-  unlink(link.c_str());
-  if (symlink(target.c_str(), link.c_str()) != 0)
-    return fail("cannot link " + link + " -> " + target + ": " + std::strerror(errno));
-  return ok_t{};
+std::string default_sandbox_mode() {
+  return access("/usr/bin/bwrap", X_OK) == 0 ? "bwrap" : "process";
 }
 
+/// Prints a stage's stdout line: progress as one JSON line of the whole
+/// run (from `base` to `base + span`), anything else as "[stage] line".
 void relay(const std::string& line, const std::string& stage, double base, double span,
            std::string& last_error) {
   rapidjson::Document d;
@@ -67,63 +67,39 @@ void relay(const std::string& line, const std::string& stage, double base, doubl
   std::cout << to_json_line(out) << std::endl;
 }
 
-} // namespace
-
-result<ok_t> run_child(const std::vector<std::string>& argv, const std::string& cwd,
-                       const std::string& stage, double base, double span,
-                       const std::vector<std::string>& env) {
-  int fds[2];
-  if (pipe(fds) != 0)
-    return fail(std::string("pipe: ") + std::strerror(errno));
+/// Runs one stage in the sandbox to its end, relaying its output.
+result<ok_t> run_stage(const sandbox::options& sb, const sandbox::host_setup& host,
+                       const sandbox::stage_call& call, const std::string& stage, double base,
+                       double span) {
+  auto prepared = sandbox::prepare_stage(sb, host, call);
+  if (!prepared)
+    return fail(stage + ": " + prepared.error());
+  auto last_error = std::make_shared<std::string>();
+  auto exited = std::make_shared<std::promise<sandbox::child_exit>>();
+  auto done = exited->get_future();
   std::cout.flush();
-  pid_t pid = fork();
-  if (pid < 0)
-    return fail(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    if (chdir(cwd.c_str()) != 0)
-      _exit(126);
-    std::vector<char*> args;
-    for (auto& s : argv)
-      args.push_back(const_cast<char*>(s.c_str()));
-    args.push_back(nullptr);
-    if (env.empty())
-      execv(args[0], args.data());
-    std::vector<char*> envp;
-    for (auto& s : env)
-      envp.push_back(const_cast<char*>(s.c_str()));
-    envp.push_back(nullptr);
-    execve(args[0], args.data(), envp.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  std::string pending, last_error;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fds[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
-    if (n < 0)
-      continue;
-    pending.append(buf, static_cast<size_t>(n));
-    size_t nl;
-    while ((nl = pending.find('\n')) != std::string::npos) {
-      relay(pending.substr(0, nl), stage, base, span, last_error);
-      pending.erase(0, nl + 1);
-    }
-  }
-  if (!pending.empty())
-    relay(pending, stage, base, span, last_error);
-  close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+  auto child = sandbox::child_process::spawn(
+    std::move(prepared->spec), std::move(prepared->cgroup),
+    [=](sandbox::child_stream s, std::string line) {
+      if (s == sandbox::child_stream::out)
+        relay(line, stage, base, span, *last_error);
+      else
+        std::cerr << line << std::endl;
+    },
+    [exited](const sandbox::child_exit& ex) { exited->set_value(ex); });
+  prepared->fds.clear();
+  if (!child)
+    return fail(stage + ": " + child.error());
+  auto ex = done.get();
+  if (ex.code == 0 && ex.signal == 0)
     return ok_t{};
-  std::string how = WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status))
-                                      : "signal " + std::to_string(WTERMSIG(status));
-  return fail(stage + " failed (" + how + ")" + (last_error.empty() ? "" : ": " + last_error));
+  std::string how = ex.usage.oom_kills > 0 ? "out of memory"
+                    : ex.signal == 0       ? "exit code " + std::to_string(ex.code)
+                                           : "signal " + std::to_string(ex.signal);
+  return fail(stage + " failed (" + how + ")" + (last_error->empty() ? "" : ": " + *last_error));
 }
+
+} // namespace
 
 result<std::string> solve(const solve_options& opts) {
   auto root = real_path(opts.competition_root);
@@ -131,38 +107,31 @@ result<std::string> solve(const solve_options& opts) {
   auto src = resolve_competition({root.substr(0, slash)}, root.substr(slash + 1));
   if (!src)
     return fail("not a competition directory: " + opts.competition_root);
-  auto out = opts.out_dir;
-  if (auto r = make_dirs(out + "/competition"); !r)
+  if (auto r = make_dirs(opts.out_dir); !r)
     return fail(r.error());
-  if (auto r = make_dirs(out + "/job"); !r)
-    return fail(r.error());
-  out = real_path(out);
-  auto cdir = out + "/competition", jdir = out + "/job";
-  if (auto r = relink(src->data_dir, cdir + "/data"); !r)
-    return fail(r.error());
-  unlink((cdir + "/description.md").c_str());
-  if (!src->description.empty())
-    if (auto r = relink(src->description, cdir + "/description.md"); !r)
-      return fail(r.error());
+  sandbox::options sb;
+  sb.mode = opts.sandbox.empty() ? default_sandbox_mode() : opts.sandbox;
+  auto host = sandbox::setup_host(sb);
+  if (!host)
+    return fail(host.error());
+  struct teardown {
+    const sandbox::host_setup& h;
+    ~teardown() { sandbox::teardown_host(h); }
+  } cleanup{*host};
+  // The job dir belongs to the stage user (kagent-sandbox when we are root).
+  auto out = real_path(opts.out_dir);
+  auto out_fd = sandbox::open_directory(out);
+  if (!out_fd)
+    return fail(out_fd.error());
+  if (auto job = sandbox::make_directory(out_fd->get(), "job", 0700, host->user); !job)
+    return fail(job.error());
+  auto jdir = out + "/job";
   char self[PATH_MAX];
   auto len = readlink("/proc/self/exe", self, sizeof(self) - 1);
   if (len <= 0)
     return fail("cannot find my own executable");
   std::string exe(self, static_cast<size_t>(len));
-  auto mode = opts.sandbox.empty() ? default_sandbox_mode() : opts.sandbox;
-  if (mode != "bwrap" && mode != "process")
-    return fail("unknown sandbox mode '" + mode + "' (bwrap|process)");
-  std::vector<std::string> prefix, env = stage_env(jdir);
-  std::string stage_bin = exe, cin = cdir, jin = jdir;
-  if (mode == "bwrap") {
-    if (opts.python.rfind("/usr/", 0) != 0)
-      return fail("the bwrap sandbox only mounts /usr: python must live there, not " + opts.python);
-    prefix = bwrap_prefix({real_path(src->data_dir),
-                           src->description.empty() ? "" : real_path(src->description), jdir, exe});
-    env = {};  // bwrap --clearenv sets the allowlist inside
-    stage_bin = sandboxed_stage, cin = "/competition", jin = "/job";
-  }
-  std::cout << "sandbox: " << mode << std::endl;
+  std::cout << "sandbox: " << sb.mode << ", " << host->describe(sb) << std::endl;
   char budget[32];
   snprintf(budget, sizeof(budget), "%g", opts.time_budget_seconds);
   struct step {
@@ -171,18 +140,21 @@ result<std::string> solve(const solve_options& opts) {
     double span;
   };
   std::vector<step> steps = {
-    {"analyze", {stage_bin, "analyze", "--competition", cin, "--job", jin}, 0.05},
-    {"plan", {stage_bin, "plan", "--job", jin, "--time-budget", budget}, 0.02},
-    {"generate", {stage_bin, "generate", "--job", jin}, 0.02},
-    {"train", {opts.python, jin + "/solution.py", "--competition", cin, "--job", jin}, 0.89},
-    {"validate", {stage_bin, "validate", "--competition", cin, "--job", jin}, 0.02},
+    {"analyze", {"{stage_bin}", "analyze", "--competition", "{competition}", "--job", "{job}"},
+     0.05},
+    {"plan", {"{stage_bin}", "plan", "--job", "{job}", "--time-budget", budget}, 0.02},
+    {"generate", {"{stage_bin}", "generate", "--job", "{job}"}, 0.02},
+    {"train", {"{python}", "{job}/solution.py", "--competition", "{competition}", "--job", "{job}"},
+     0.89},
+    {"validate", {"{stage_bin}", "validate", "--competition", "{competition}", "--job", "{job}"},
+     0.02},
   };
   double base = 0;
   for (auto& s : steps) {
-    auto argv = prefix;
-    argv.insert(argv.end(), s.argv.begin(), s.argv.end());
-    auto r = run_child(argv, jdir, s.name, base, s.span, env);
-    if (!r)
+    sandbox::stage_call call{s.argv, jdir, real_path(src->data_dir),
+                             src->description.empty() ? "" : real_path(src->description), exe,
+                             opts.python, "solve-" + s.name, ""}; // no LLM here
+    if (auto r = run_stage(sb, *host, call, s.name, base, s.span); !r)
       return fail(r.error());
     base += s.span;
   }

@@ -42,10 +42,11 @@ LLM (plan, generate, repair; off unless --llm is given):
 Debugging:
   solve <competition-root> --out DIR [--time-budget S] [--sandbox=bwrap|process]
            runs all stages on a mirror entry (public/ + description.md, or loose
-           files) with DIR/competition (symlinks) and DIR/job; prints where
-           submission.csv is. Each stage runs under bubblewrap with the server's
-           layout (default when /usr/bin/bwrap exists) or as a plain process.
-           KAGENT_PYTHON overrides /usr/bin/python3.
+           files) in DIR/job; prints where submission.csv is. Each stage runs in
+           the server's sandbox: under bubblewrap (default when /usr/bin/bwrap
+           exists) or as a plain process, as the sandbox user when run as root,
+           in a cgroup where one can be made. KAGENT_PYTHON overrides
+           /usr/bin/python3.
 
 Exit codes: 0 success, 1 the stage failed (reason in the last {"error":...} line), 2 usage.
 )";

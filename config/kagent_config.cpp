@@ -39,6 +39,7 @@ const option_doc option_docs[] = {
    "the one web origin (https://ui.example) allowed cross-origin calls and WebSockets"},
   {"--rate-limit=N", "10", "POST /run per API key and minute; beyond: 429 + Retry-After (0: none)"},
   {"--max-queued-per-key=N", "100", "waiting jobs per API key; beyond: 429 (0: none)"},
+  {"--pg-dir=DIR", "DATA_DIR/pg", "where the embedded PostgreSQL cluster lives"},
   {"--max-queued=N", "1000", "jobs waiting for a slot before POST /run answers 429"},
   {"--max-running=N", "2", "jobs running at once (launcher slots)"},
   {"--retry-after=S", "5", "Retry-After seconds sent with 429"},
@@ -53,9 +54,16 @@ const option_doc option_docs[] = {
   {"--ws-total-queue-bytes=BYTES", "67108864",
    "frames queued in all WebSockets; past it, every client more than 64 KiB behind is closed"},
   {"--ws-stall-timeout=S", "30", "a WebSocket that takes no frame this long is closed with 4000"},
-  {"--sandbox=MODE", "bwrap", "bwrap, or process (rlimits only; no isolation)"},
+  {"--sandbox=MODE", "bwrap", "bwrap, or process (uid, rlimits and cgroup; no isolation)"},
+  {"--sandbox-user=NAME", "kagent-sandbox", "system user stages run as when kagentd is root"},
+  {"--cgroup=POLICY", "optional",
+   "required: refuse to start without a per-stage cgroup; optional: warn (and /health says so)"},
+  {"--stage-memory=BYTES", "8589934592", "memory of a whole stage, tmpfs included (cgroup)"},
+  {"--process-limit=N", "512", "processes and threads of a whole stage (cgroup)"},
+  {"--tmp-size=BYTES", "1073741824", "size of a stage's /tmp and of its /dev/shm (bwrap)"},
   {"--memory-limit=BYTES", "8589934592", "address-space limit per stage process"},
   {"--cpu-limit=S", "3600", "CPU-seconds limit per stage process"},
+  {"--max-output=BYTES", "33554432", "largest output file read back from a stage"},
   {"--stage-timeout=S", "900", "wall-clock limit per stage attempt"},
   {"--time-budget=S", "120", "model-search budget given to the train stage"},
   {"--max-attempts=N", "2", "attempts per stage before a job fails"},
@@ -142,6 +150,7 @@ kagent_config::kagent_config() {
     .add(opts.http.cors_origin, "cors-origin", "origin allowed cross-origin calls")
     .add(opts.admission.rate_limit_per_min, "rate-limit", "POST /run per API key and minute")
     .add(opts.admission.max_queued_per_key, "max-queued-per-key", "waiting jobs per API key")
+    .add(opts.database.pg_dir, "pg-dir", "embedded cluster directory")
     .add(opts.admission.max_queued, "max-queued", "queued jobs before 429")
     .add(opts.admission.max_running, "max-running", "jobs running at once")
     .add(opts.admission.retry_after_s, "retry-after", "Retry-After seconds on 429")
@@ -155,8 +164,14 @@ kagent_config::kagent_config() {
     .add(opts.http.ws_total_queue_bytes, "ws-total-queue-bytes", "queued bytes of all WebSockets")
     .add(opts.http.ws_stall_timeout_s, "ws-stall-timeout", "seconds a WebSocket may stall")
     .add(opts.sandbox.mode, "sandbox", "bwrap or process")
+    .add(opts.sandbox.user, "sandbox-user", "system user stages run as (as root)")
+    .add(opts.sandbox.cgroup, "cgroup", "required or optional")
+    .add(opts.sandbox.stage_memory_bytes, "stage-memory", "cgroup memory limit per stage")
+    .add(opts.sandbox.processes, "process-limit", "cgroup task limit per stage")
+    .add(opts.sandbox.tmp_bytes, "tmp-size", "size of /tmp and /dev/shm per stage")
     .add(opts.sandbox.memory_bytes, "memory-limit", "RLIMIT_AS per stage")
     .add(opts.sandbox.cpu_seconds, "cpu-limit", "RLIMIT_CPU per stage")
+    .add(opts.sandbox.max_output_bytes, "max-output", "largest output file read back")
     .add(opts.pipeline.stage_timeout_s, "stage-timeout", "seconds per stage attempt")
     .add(opts.pipeline.time_budget_s, "time-budget", "model search budget, seconds")
     .add(opts.pipeline.max_attempts, "max-attempts", "attempts per stage")
@@ -184,6 +199,12 @@ std::string kagent_config::finish(const std::string& argv0) {
     opts.pipeline.stage_bin = dir_of_executable(argv0) + "/kagent-stage";
   if (opts.sandbox.mode != "bwrap" && opts.sandbox.mode != "process")
     return "--sandbox must be bwrap or process, got '" + opts.sandbox.mode + "'";
+  if (opts.sandbox.cgroup != "required" && opts.sandbox.cgroup != "optional")
+    return "--cgroup must be required or optional, got '" + opts.sandbox.cgroup + "'";
+  if (opts.sandbox.stage_memory_bytes < (16 << 20) || opts.sandbox.processes < 8
+      || opts.sandbox.tmp_bytes < (1 << 20) || opts.sandbox.max_output_bytes < 1)
+    return "--stage-memory must be at least 16 MiB, --process-limit at least 8, --tmp-size at "
+           "least 1 MiB and --max-output positive";
   if (opts.admission.max_running == 0)
     return "--max-running must be at least 1";
   // The train stage stops its search by 85 % of the budget; leave the rest of the

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sandbox/options.hpp"
+
 namespace kagent {
 
 /// HTTP listener (http/).
@@ -38,16 +40,8 @@ struct admission_options {
   size_t max_queued_per_key = 100; ///< waiting jobs per API key; 0 = none; beyond: 429
 };
 
-/// Where jobs run and how they are confined (actors/launcher).
-struct sandbox_options {
-  std::string mode = "bwrap";         ///< bwrap | process (rlimits only)
-  std::string bwrap = "/usr/bin/bwrap";
-  int64_t memory_bytes = 8LL << 30;   ///< RLIMIT_AS per stage process
-  int64_t cpu_seconds = 3600;         ///< RLIMIT_CPU
-  int64_t file_bytes = 2LL << 30;     ///< RLIMIT_FSIZE
-  int64_t processes = 256;            ///< RLIMIT_NPROC (process mode only)
-  int kill_grace_ms = 500;            ///< SIGTERM -> SIGKILL delay
-};
+/// Where jobs run and how they are confined (actors/launcher, sandbox/).
+using sandbox_options = sandbox::options;
 
 /// The optional LLM planner and code writer (agent/llm, through proxy/).
 /// Off unless `dialect` is set and its key is in the environment.
@@ -78,7 +72,8 @@ struct pipeline_options {
 
 /// Database (persistence/).
 struct database_options {
-  std::string url;              ///< empty: embedded PostgreSQL in <data_dir>/pg
+  std::string url;              ///< empty: embedded PostgreSQL in pg_dir
+  std::string pg_dir;           ///< embedded cluster's directory; empty: <data_dir>/pg
   std::string pg_bin = "/usr/lib/postgresql/15/bin";
   int readers = 2;              ///< read connections (status, lists, files)
 };

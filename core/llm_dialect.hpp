@@ -51,7 +51,4 @@ inline const char* llm_url_variable(llm_dialect d) {
 /// The Messages API version kagent writes for (sent as anthropic-version).
 constexpr const char* anthropic_version = "2023-06-01";
 
-/// Where the proxy socket appears inside a bwrap sandbox.
-constexpr const char* sandboxed_llm_socket = "/run/kagent/llm.sock";
-
 } // namespace kagent

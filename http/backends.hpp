@@ -22,6 +22,7 @@ struct backends {
 struct server_info {
   int retry_after_s = 5;     ///< Retry-After of a 429
   std::string sandbox_mode;  ///< shown by /health
+  std::string sandbox_limits{}; ///< who stages run as and their bounds (or a warning)
 };
 
 } // namespace kagent::http

@@ -162,6 +162,7 @@ void health(const bridge_env& env, reply_fn done) {
   };
   auto p = std::make_shared<parts>();
   p->view.sandbox_mode = env.info.sandbox_mode;
+  p->view.sandbox_limits = env.info.sandbox_limits;
   auto finish = [p, done] {
     if (--p->pending > 0)
       return;

@@ -177,6 +177,7 @@ std::string health_json(const health_view& h) {
   put(w, "sandbox", h.sandbox_mode);
   put(w, "auth", h.keys.required ? "api keys (" + std::to_string(h.keys.live_keys) + " live)"
                                  : "off: no API keys, loopback only, every client sees every job");
+  put(w, "sandbox_limits", h.sandbox_limits);
   w.EndObject();
   w.Key("queue_length");
   w.Int64(h.stats.queued);

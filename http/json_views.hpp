@@ -45,6 +45,7 @@ struct health_view {
   persistence_stats writes;     ///< its write backlog
   key_store_stats keys;         ///< API keys: how many, required or not
   std::string sandbox_mode;
+  std::string sandbox_limits;  ///< "uid ..., cgroup ...", or a WARNING without cgroup
   int64_t now_ms = 0;
 };
 

@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "persistence/path_access.hpp"
 #include "persistence/pg_connection.hpp"
 #include "persistence/postgres_process.hpp"
 
@@ -42,7 +43,7 @@ caf::error fail(const std::string& what) {
 }
 
 // A private directory owned by the cluster user; refuses symlinks and
-// directories owned by someone else (matters for the /tmp fallback).
+// directories owned by someone else (matters for the socket dir in /tmp).
 caf::error prepare_dir(const std::string& path, const run_user& user) {
   struct stat st {};
   if (lstat(path.c_str(), &st) != 0) {
@@ -68,22 +69,12 @@ struct layout {
   std::string socket;
 };
 
-layout plan_layout(const std::string& data_dir, const run_user& user) {
-  auto hash = fnv_hex(data_dir);
-  layout l{data_dir + "/pg", ""};
-  if (user.switch_user && !can_traverse(user, data_dir)) {
-    std::error_code ec;
-    fs::create_directories("/var/lib/kagent", ec);
-    chmod("/var/lib/kagent", 0755);
-    l.cluster = "/var/lib/kagent/pg-" + hash;
-    get_logger("persistence")
-      ->warn("user {} cannot reach the data dir; embedded cluster placed elsewhere"
-             " data_dir={} cluster={}",
-             user.name, data_dir, l.cluster);
-  }
-  l.socket = l.cluster + "/sock";
+layout plan_layout(const std::string& cluster) {
+  layout l{cluster, cluster + "/sock"};
+  // A Unix socket path is short: a deep cluster gets its socket in /tmp (a
+  // socket directory holds no state).
   if (l.socket.size() + std::strlen(socket_name) > max_socket_path)
-    l.socket = "/tmp/kagent-pg-" + hash.substr(0, 12);
+    l.socket = "/tmp/kagent-pg-" + fnv_hex(cluster).substr(0, 12);
   return l;
 }
 
@@ -164,7 +155,14 @@ caf::expected<embedded_postgres> embedded_postgres::start(const options& opts) {
   auto user = cluster_user();
   if (!user)
     return user.error();
-  auto where = plan_layout(data_dir, *user);
+  auto cluster = data_dir + "/pg";
+  if (!opts.pg_dir.empty()) {
+    fs::create_directories(opts.pg_dir, ec);
+    cluster = fs::weakly_canonical(opts.pg_dir, ec).string();
+  }
+  if (auto err = grant_traverse(*user, fs::path{cluster}.parent_path().string()))
+    return err;
+  auto where = plan_layout(cluster);
   if (fs::exists(where.cluster + "/PG_VERSION", ec))
     if (auto err = clear_stale_pid(where.cluster, opts.stop_timeout_s * 1000))
       return err;

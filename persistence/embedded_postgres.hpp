@@ -1,6 +1,9 @@
 // The private PostgreSQL cluster kagentd runs when no database URL is
 // configured (DESIGN §5): initdb on first use, started on a Unix socket only,
-// as the `postgres` user when we are root, stopped with the handle.
+// as the `postgres` user when we are root, stopped with the handle. It lives
+// in <data_dir>/pg (or where pg_dir says), never anywhere else: the data dir
+// is the whole state. The `postgres` user is given search on the directories
+// above it where it lacks that (an ACL entry for it alone), or start fails.
 #pragma once
 
 #include <string>
@@ -13,6 +16,7 @@ namespace kagent::pg {
 /// Where the cluster lives and which PostgreSQL binaries run it.
 struct embedded_options {
   std::string data_dir;  ///< kagent's data dir; the cluster goes in <data_dir>/pg
+  std::string pg_dir{};  ///< the cluster directory instead, when set
   std::string pg_bin = "/usr/lib/postgresql/15/bin";
   int start_timeout_s = 30;  ///< readiness deadline
   int stop_timeout_s = 30;   ///< fast-shutdown deadline before SIGKILL

@@ -8,17 +8,16 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
-#include <grp.h>
 #include <pwd.h>
 #include <sstream>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "sandbox/spawn.hpp"
+#include "sandbox/unique_fd.hpp"
 
 namespace fs = std::filesystem;
 
@@ -27,46 +26,13 @@ namespace kagent::pg {
 namespace {
 
 // Programs get a minimal environment: secrets (Kaggle, LLM keys) stay with us.
-const char* const child_env[] = {"PATH=/usr/bin:/bin", "LC_ALL=C", "LANG=C", nullptr};
-
-struct argv_holder {
-  std::vector<std::string> strings;
-  std::vector<char*> ptrs;
-  explicit argv_holder(const std::vector<std::string>& args) : strings(args) {
-    for (auto& s : strings)
-      ptrs.push_back(s.data());
-    ptrs.push_back(nullptr);
-  }
-};
-
-// In the child after fork: only async-signal-safe calls until exec.
-void become(const run_user& user, pid_t parent) {
-  if (user.switch_user) {
-    if (setgroups(0, nullptr) != 0 || setgid(user.gid) != 0 || setuid(user.uid) != 0)
-      _exit(126);
-  }
-  prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (getppid() != parent)
-    _exit(125);  // the parent died before the prctl
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);  // kagentd blocks SIGINT/SIGTERM
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  sigaction(SIGPIPE, &dfl, nullptr);
-}
-
-void close_inherited_fds() {
-  if (syscall(SYS_close_range, 3u, ~0u, 0u) != 0)
-    for (int fd = 3; fd < 4096; ++fd)
-      close(fd);
-}
-
-void redirect_output(int fd) {
-  int in = open("/dev/null", O_RDONLY);
-  dup2(in, 0);
-  dup2(fd, 1);
-  dup2(fd, 2);
+sandbox::spawn_spec spec_for(const run_user& user, const std::vector<std::string>& argv) {
+  sandbox::spawn_spec spec;
+  spec.argv = argv;
+  spec.env = {"PATH=/usr/bin:/bin", "LC_ALL=C", "LANG=C"};
+  spec.user = {user.switch_user, user.uid, user.gid, user.name};
+  spec.parent_death_signal = SIGTERM;
+  return spec;
 }
 
 std::string read_link(const std::string& path) {
@@ -125,76 +91,31 @@ caf::expected<run_user> cluster_user() {
 }
 
 bool can_traverse(const run_user& user, const std::string& path) {
-  auto parent = getpid();
-  auto pid = fork();
-  if (pid < 0)
-    return false;
-  if (pid == 0) {
-    become(user, parent);
-    _exit(access(path.c_str(), X_OK) == 0 ? 0 : 1);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  std::string ignored;
+  return sandbox::run_to_end(spec_for(user, {"/usr/bin/test", "-x", path}), ignored) == 0;
 }
 
 int run_to_end(const run_user& user, const std::vector<std::string>& argv,
                std::string& output) {
-  argv_holder args{argv};
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0)
-    return -1;
-  auto parent = getpid();
-  auto pid = fork();
-  if (pid < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    return -1;
-  }
-  if (pid == 0) {
-    become(user, parent);
-    redirect_output(fds[1]);
-    close_inherited_fds();
-    execve(args.ptrs[0], args.ptrs.data(), const_cast<char* const*>(child_env));
-    _exit(127);
-  }
-  close(fds[1]);
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fds[0], buf, sizeof(buf))) != 0) {
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      break;
-    output.append(buf, static_cast<size_t>(n));
-  }
-  close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return sandbox::run_to_end(spec_for(user, argv), output);
 }
 
 caf::expected<pid_t> spawn_server(const run_user& user, const std::vector<std::string>& argv,
                                   const std::string& log_path) {
-  argv_holder args{argv};
-  auto parent = getpid();
-  auto pid = fork();
-  if (pid < 0)
-    return make_error(errc::internal, std::string{"fork failed: "} + strerror(errno));
-  if (pid == 0) {
-    setsid();  // Ctrl-C on kagentd's terminal must not reach postgres directly
-    become(user, parent);
-    int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (log < 0)
-      _exit(124);
-    redirect_output(log);
-    close_inherited_fds();
-    execve(args.ptrs[0], args.ptrs.data(), const_cast<char* const*>(child_env));
-    _exit(127);
-  }
-  return pid;
+  sandbox::unique_fd log{
+    open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600)};
+  if (!log)
+    return make_error(errc::internal, "cannot open " + log_path + ": " + strerror(errno));
+  if (user.switch_user && fchown(log.get(), user.uid, user.gid) != 0)
+    return make_error(errc::internal, "cannot hand " + log_path + " to " + user.name);
+  auto spec = spec_for(user, argv);
+  spec.stdout_fd = spec.stderr_fd = log.get();
+  // Ctrl-C on kagentd's terminal must not reach postgres directly.
+  spec.group = sandbox::grouping::new_session;
+  auto pid = sandbox::spawn(spec);
+  if (!pid)
+    return make_error(errc::internal, "cannot start " + argv.front() + ": " + pid.error());
+  return *pid;
 }
 
 bool wait_child(pid_t pid, int timeout_ms) {

@@ -1,6 +1,7 @@
 // Process plumbing for the embedded PostgreSQL cluster: run programs as the
-// unprivileged `postgres` user, check what that user can reach, and clear a
-// stale postmaster.pid. Used only by embedded_postgres.
+// unprivileged `postgres` user (through sandbox/spawn, the one fork+exec),
+// check what that user can reach, and clear a stale postmaster.pid. Used
+// only by embedded_postgres.
 #pragma once
 
 #include <string>
@@ -23,7 +24,7 @@ struct run_user {
 /// `postgres` when running as root, the current user otherwise.
 caf::expected<run_user> cluster_user();
 
-/// True when `user` can search every directory of `path` (checked in a child).
+/// True when `user` can search every directory of `path` (test -x, run as it).
 bool can_traverse(const run_user& user, const std::string& path);
 
 /// Runs argv[0] as `user` to completion; output gets stdout and stderr.

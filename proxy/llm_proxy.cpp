@@ -29,7 +29,7 @@ struct listener {
   std::shared_ptr<proxy::proxy_context> ctx;
 };
 
-caf::expected<int> bind_socket(const std::string& path) {
+caf::expected<int> bind_socket(const std::string& path, const sandbox::identity& owner) {
   sockaddr_un addr{};
   if (path.size() >= sizeof(addr.sun_path))
     return make_error(errc::invalid_input, "LLM proxy socket path longer than "
@@ -51,6 +51,11 @@ caf::expected<int> bind_socket(const std::string& path) {
   auto old = ::umask(0177);
   int rc = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   ::umask(old);
+  // As root the stages run as the stage user, and connecting needs write
+  // access to the socket: it becomes theirs, still mode 0600. Its directory
+  // stays ours and 0700, so they reach it only through the bind of an LLM stage.
+  if (rc == 0 && owner.change && ::chown(path.c_str(), owner.uid, owner.gid) != 0)
+    rc = -1;
   if (rc != 0 || ::listen(fd, 64) != 0) {
     auto err = std::string{std::strerror(errno)};
     ::close(fd);
@@ -96,7 +101,7 @@ caf::behavior accept_loop(caf::event_based_actor* self, std::shared_ptr<listener
 } // namespace
 
 caf::expected<caf::actor> spawn_llm_proxy(caf::actor_system& sys, const llm_proxy_options& opts) {
-  auto fd = bind_socket(opts.socket_path);
+  auto fd = bind_socket(opts.socket_path, opts.owner);
   if (!fd)
     return fd.error();
   auto l = std::make_shared<listener>();

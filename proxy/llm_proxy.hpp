@@ -17,12 +17,15 @@
 #include <caf/fwd.hpp>
 
 #include "core/llm_dialect.hpp"
+#include "sandbox/identity.hpp"
 
 namespace kagent {
 
 /// What the proxy forwards to and how.
 struct llm_proxy_options {
   std::string socket_path;   ///< created (a stale one replaced); owner-only access
+  sandbox::identity owner;   ///< the stage user when kagentd is root: it owns the socket,
+                             ///< which it reaches only where the launcher binds it
   llm_dialect dialect = llm_dialect::anthropic;
   std::string url;           ///< base URL (the dialect's endpoint path is appended)
   std::string key;           ///< the API key; never logged

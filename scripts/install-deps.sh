@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package kagent needs to build, run, test and benchmark.
+# Installs every Debian package kagent needs to build, run, test and benchmark,
+# and the unprivileged system user stages run as when kagentd is root.
 # Idempotent: quiet and fast when everything is already there.
 set -euo pipefail
 
@@ -20,10 +21,20 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-echo "install-deps: installing ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Stages never run as root (DESIGN §6): kagentd, when root, runs them as this
+# user. No home, no shell, no password; --sandbox-user names another one.
+sandbox_user=kagent-sandbox
+if ! getent passwd "$sandbox_user" >/dev/null; then
+  echo "install-deps: creating system user $sandbox_user"
+  $SUDO useradd --system --user-group --no-create-home --home-dir /nonexistent \
+    --shell /usr/sbin/nologin "$sandbox_user"
+fi

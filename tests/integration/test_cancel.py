@@ -17,8 +17,17 @@ STAGES = ("analyze", "plan", "generate", "train")
 
 
 def processes_of(job_id):
+    """Pids whose command line or cgroup (a stage's is named after its job) has job_id."""
     out = subprocess.run(["pgrep", "-f", job_id], capture_output=True, text=True).stdout
-    return [p for p in out.split() if p]
+    pids = set(p for p in out.split() if p)
+    for pid in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{pid}/cgroup") as f:
+                if job_id in f.read():
+                    pids.add(pid)
+        except OSError:
+            pass
+    return sorted(pids)
 
 
 def stage_of(status):

@@ -312,6 +312,36 @@ class LinearModel(Model):
         return self.values(self.est.predict(x[rows]))
 
 
+class LinearSvmModel(LinearModel):
+    """A linear support vector machine (squared hinge, liblinear) on the
+    same design: for label metrics on text it is often the most accurate and
+    the fastest. Its margins become pseudo-probabilities by a softmax, good
+    for the argmax, the F1 threshold and the blend, not for log loss."""
+
+    GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+    TEXT_GRID = GRID
+
+    def make(self, c):
+        from sklearn.svm import LinearSVC
+        return LinearSVC(C=c, class_weight=self.params.get("class_weight"), max_iter=2000)
+
+    def fit(self, rows, tune=False, rounds=None):
+        if not self.classify:
+            raise ValueError("a linear SVM here classifies only")
+        c = self.params.get("C") or rounds or 0.3
+        self.est = self.make(c).fit(self.design()[rows], self.y_of(rows))
+        self.rounds = c
+        return self
+
+    def predict(self, rows):
+        margin = self.est.decision_function(self.design()[rows])
+        if margin.ndim == 1:
+            margin = np.c_[-margin, margin]
+        z = 2.0 * (margin - margin.max(axis=1, keepdims=True))
+        p = np.exp(z)
+        return self.full_proba(p / p.sum(axis=1, keepdims=True), self.est.classes_)
+
+
 class SvmModel(LinearModel):
     """An RBF support vector machine on the scaled dense design (small data)."""
 
@@ -373,7 +403,7 @@ class OrdinalModel(TreeModel):
 MODEL_CLASSES = {"hist_gradient_boosting": TreeModel, "xgboost": TreeModel,
                  "extra_trees": FilledTreeModel, "random_forest": FilledTreeModel,
                  "logistic_regression": LinearModel, "ridge": LinearModel, "linear": LinearModel,
-                 "svm": SvmModel, "ordinal_regression": OrdinalModel}
+                 "svm": SvmModel, "linear_svm": LinearSvmModel, "ordinal_regression": OrdinalModel}
 
 
 def make_model(ctx, cand, target):
@@ -388,7 +418,7 @@ def make_model(ctx, cand, target):
 def grid_of(cand):
     """The regularisation values tuned on the first fold, or None."""
     cls = MODEL_CLASSES.get(cand["model"])
-    if cls in (LinearModel, SvmModel) and not (cand.get("params") or {}).get("C"):
-        default = cls.TEXT_GRID if cand.get("text") and cls is LinearModel else cls.GRID
+    if cls in (LinearModel, SvmModel, LinearSvmModel) and not (cand.get("params") or {}).get("C"):
+        default = cls.TEXT_GRID if cand.get("text") and cls is not SvmModel else cls.GRID
         return list((cand.get("params") or {}).get("C_grid") or default)
     return None

@@ -48,6 +48,7 @@ class Deadline:
 # Seconds per unit of work on one core, by model (measured on a 2-core VM).
 COST_PER_UNIT = {"hist_gradient_boosting": 1.5e-8, "xgboost": 2.5e-8, "ordinal_regression": 1.5e-8,
                  "extra_trees": 3e-8, "random_forest": 5e-8, "linear": 2e-9, "logistic_regression": 2e-9,
+                 "linear_svm": 1e-9,
                  "ridge": 1e-9, "svm": 3e-8}
 
 

@@ -82,6 +82,8 @@ def applicable(cand, ctx, infos):
         y = t.y_raw[t.mask]
         if (y <= 0).any() or pd.Series(y).skew() < 1.0:
             return "target not positive and skewed"
+    if need == "label_metric" and not (t.n_classes and ctx.metric in LABEL_METRICS + RANK_METRICS):
+        return "the metric scores probabilities"
     if need == "ordinal" and not (t.n_classes > 2 and ctx.metric == "qwk"):
         return "not an ordinal metric"
     if need == "small" and ctx.n_train > int(cand.get("max_rows", 5000)):

@@ -154,7 +154,7 @@ CAF_TEST(a round without a program and zero rounds go straight to the template) 
   CAF_CHECK_EQUAL(next_train_action(zero, 0).program, "solution_template.py");
 }
 
-CAF_TEST(cancellation and a lost launcher are not failures of the program) {
+CAF_TEST(cancellation a lost launcher and an unsafe output are not failures of the program) {
   auto a = next_train_action(llm_written(), 2);
   stage_result cancelled;
   cancelled.cancelled = true;
@@ -165,6 +165,11 @@ CAF_TEST(cancellation and a lost launcher are not failures of the program) {
   stage_result timed_out;
   timed_out.timed_out = true;
   CAF_CHECK(goes_to_repair(a, timed_out));
+  stage_result planted; // a link among the outputs fails the stage, as on every stage
+  planted.exit_code = 1;
+  planted.unsafe_output = true;
+  planted.error = "output metrics.json is a symbolic link";
+  CAF_CHECK(!goes_to_repair(a, planted));
 }
 
 CAF_TEST(a repair step that failed outright is a round without a program) {

@@ -64,26 +64,32 @@ CAF_TEST(the sandbox confines the file system to the job dir and tmp) {
                          "test -e /work || echo work=hidden; "
                          "mount -o remount,rw,bind /usr 2>/dev/null || echo remount=denied; "
                          "{stage_bin} && echo stage-bin=ran; "
+                         "test -e /etc/shadow || echo shadow=absent; "
+                         "grep -q '^kagent-sandbox:' /etc/passwd && echo passwd=generated; "
+                         "[ $(id -u) -ne 0 ] && echo uid=unprivileged; "
+                         "touch /dev/x 2>/dev/null || echo dev=ro; "
+                         "touch /dev/shm/x && echo shm=rw; "
                          "pwd"));
   CAF_REQUIRE(!out.err);
   CAF_CHECK_EQUAL(out.result.exit_code, 0);
   for (auto line : {"job=rw", "placeholder=rw", "tmp=rw", "usr=ro", "etc=ro", "root=ro", "data=ro",
                     "description=ro", "id,y", "1,0", "# Titanic", "host-paths=hidden",
-                    "work=hidden", "remount=denied", "stage-bin=ran", "/job"})
+                    "work=hidden", "remount=denied", "stage-bin=ran", "shadow=absent",
+                    "passwd=generated", "uid=unprivileged", "dev=ro", "shm=rw", "/job"})
     CAF_CHECK_EQUAL(has_line(out, line) ? std::string{line} : "<missing>", line);
   CAF_CHECK_EQUAL(slurp(root / "job" / "written"), "data\n");
   CAF_CHECK(!fs::exists(root / "comp" / "x"));
 }
 
 CAF_TEST(the sandbox has no network while the host has one) {
-  listener host;
-  CAF_REQUIRE_GREATER(host.port, 0);
+  listener server;
+  CAF_REQUIRE_GREATER(server.port, 0);
   start("process");
-  auto control = run(shell(probe_net(host.port)));
+  auto control = run(shell(probe_net(server.port)));
   CAF_CHECK(has_line(control, "net=open"));
   self->send_exit(launcher, caf::exit_reason::user_shutdown);
   start("bwrap");
-  auto out = run(shell(probe_net(host.port) + "; cat /proc/net/dev"));
+  auto out = run(shell(probe_net(server.port) + "; cat /proc/net/dev"));
   CAF_CHECK(has_line(out, "net=blocked"));
   for (auto& ev : out.events)
     CAF_CHECK_EQUAL(ev.message.find("eth"), std::string::npos);
@@ -105,8 +111,11 @@ CAF_TEST(secrets of kagentd never reach a stage) {
       CAF_CHECK_EQUAL(ev.message.find("DATABASE_URL"), std::string::npos);
     }
     CAF_CHECK(has_line(out, "PATH=/usr/bin:/bin"));
-    CAF_CHECK(has_line(out, mode == std::string{"bwrap"} ? "HOME=/job"
-                                                         : "HOME=" + (root / "job").string()));
+    // Process mode as root sees its job dir where the stage's mounts put it.
+    auto home = mode == std::string{"bwrap"} ? std::string{"/job"}
+                : host->user.change          ? std::string{"/run/kagent/job"}
+                                             : (root / "job").string();
+    CAF_CHECK(has_line(out, "HOME=" + home));
     self->send_exit(launcher, caf::exit_reason::user_shutdown);
   }
   for (auto key : {"KAGGLE_KEY", "KAGGLE_USERNAME", "OPENAI_API_KEY", "DATABASE_URL"})

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "actors/launcher.hpp"
 #include "actors/messages.hpp"
 #include "core/error.hpp"
+#include "sandbox/stage_launch.hpp"
 
 namespace kagent::launcher_testing {
 
@@ -79,22 +81,44 @@ struct fixture {
 
   ~fixture() {
     self->send_exit(launcher, caf::exit_reason::user_shutdown);
+    self->wait_for(launcher);
+    if (host)
+      sandbox::teardown_host(*host);
     std::error_code ec;
     fs::remove_all(root, ec);
   }
 
   sandbox_options sandbox; ///< limits for the next start()
-  std::string llm_socket;  ///< the LLM proxy socket of the next start()
+  std::string stage_bin = "/bin/true";     ///< for the next start()
+  std::string python = "/usr/bin/python3"; ///< for the next start()
+  std::string llm_socket;                  ///< the LLM proxy socket of the next start()
+
+  std::optional<sandbox::host_setup> host; ///< found by the first start()
 
   void start(const std::string& mode, int kill_grace_ms = 200) {
     launcher_options opts;
     opts.sandbox = sandbox;
     opts.sandbox.mode = mode;
     opts.sandbox.kill_grace_ms = kill_grace_ms;
-    opts.python = "/usr/bin/python3";
-    opts.stage_bin = "/bin/true";
+    if (!host) {
+      auto found = sandbox::setup_host(opts.sandbox);
+      CAF_REQUIRE_EQUAL(found ? std::string{} : found.error(), "");
+      host = *found;
+      // The job dir belongs to the stage user, as the job actor makes it.
+      if (host->user.change)
+        CAF_REQUIRE_EQUAL(::chown((root / "job").c_str(), host->user.uid, host->user.gid), 0);
+    }
+    opts.host = *host;
+    opts.python = python;
+    opts.stage_bin = stage_bin;
+    opts.log_dir = (root / "logs").string();
     opts.llm_socket = llm_socket;
     launcher = spawn_launcher(sys, opts);
+  }
+
+  /// The launcher's log of a stage of job-1.
+  std::string log_of(const std::string& stage) const {
+    return slurp(root / "logs" / "job-1" / (stage + ".log"));
   }
 
   stage_request shell(const std::string& script, int64_t timeout_ms = 30000) {

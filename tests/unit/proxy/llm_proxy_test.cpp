@@ -33,7 +33,7 @@ struct fixture {
 
   void start(llm_dialect d, int timeout_s = 30) {
     auto url = standin.url() + (d == llm_dialect::openai ? "/v1" : "");
-    auto p = spawn_llm_proxy(sys, {socket, d, url, key, timeout_s, 4});
+    auto p = spawn_llm_proxy(sys, {socket, {}, d, url, key, timeout_s, 4});
     CAF_REQUIRE(p);
     proxy = *p;
   }
