@@ -39,7 +39,7 @@ const std::vector<field>& param_fields() {
     {"penalty", kind::word, 0, 0, {"l1", "l2"}, "logistic_regression penalty"},
     {"C", kind::number, 1e-6, 1e6, {}, "fixed inverse regularisation (no grid)"},
     {"C_grid", kind::numbers, 1e-6, 1e6, {}, "inverse regularisation values to tune over"},
-    {"class_weight", kind::word, 0, 0, {"balanced"}, "logistic_regression"},
+    {"class_weight", kind::word, 0, 0, {"balanced"}, "logistic_regression, linear_svm"},
     {"target_encoding", kind::boolean, 0, 0, {}, "out-of-fold target encoding"},
     {"transform", kind::word, 0, 0, {"log1p"}, "target transform of this candidate"},
   };
@@ -48,7 +48,8 @@ const std::vector<field>& param_fields() {
 
 const std::vector<std::string> feature_sets = {"base", "rich", "full", "best"};
 const std::vector<std::string> texts = {"text", "all"};
-const std::vector<std::string> requirements = {"positive_skewed_target", "ordinal", "small", "wide"};
+const std::vector<std::string> requirements = {"positive_skewed_target", "ordinal", "small", "wide",
+                                               "label_metric"};
 const std::vector<std::string> transforms = {"none", "log1p", "log"};
 
 std::string num(double x) {
@@ -138,7 +139,7 @@ result<ok_t> check_object(const Value& v, const char* what,
 const std::vector<std::string>& known_models() {
   static const std::vector<std::string> m = {
     "hist_gradient_boosting", "xgboost", "extra_trees", "random_forest", "logistic_regression",
-    "ridge", "linear", "svm", "ordinal_regression"};
+    "ridge", "linear", "svm", "linear_svm", "ordinal_regression"};
   return m;
 }
 
@@ -161,6 +162,10 @@ result<ok_t> check_candidate(const Value& c) {
   // only its "requires": "ordinal" makes it skip it on other data.
   if (model == "ordinal_regression" && string_of(c, "requires") != "ordinal")
     return fail(where + "ordinal_regression needs \"requires\": \"ordinal\"");
+  // Likewise the linear SVM: it only classifies, and its margins are no
+  // probabilities; "label_metric" skips it unless labels are scored.
+  if (model == "linear_svm" && string_of(c, "requires") != "label_metric")
+    return fail(where + "linear_svm needs \"requires\": \"label_metric\"");
   if (!one_of(string_of(c, "features"), feature_sets))
     return fail(where + "features must be one of " + list(feature_sets));
   if (c.HasMember("text") && !(c["text"].IsString() && one_of(c["text"].GetString(), texts)))
@@ -277,7 +282,8 @@ std::string schema_description() {
     "scored best on)\n"
     "  text (optional): text | all (TF-IDF of long text, or of all text columns; linear models)\n"
     "  requires (optional): one of " + list(requirements) +
-    " (skipped when the data does not fit)\n"
+    " (skipped when the data does not fit; ordinal_regression needs ordinal, linear_svm "
+    "needs label_metric)\n"
     "  why (optional): one sentence\n"
     "  max_rows (optional, with requires=small), full_grid (optional boolean)\n"
     "  params (optional): an object with any of\n";

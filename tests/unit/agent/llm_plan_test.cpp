@@ -115,6 +115,7 @@ CAF_TEST(invalid proposals are refused with the reason) {
   CAF_CHECK(check(R"({"candidates": [{"name": "Bad Name", "model": "svm", "features": "base"}]})")
               .find("needs a name") != std::string::npos);
   CAF_CHECK(check(R"({"candidates": [{"name": "o", "model": "ordinal_regression", "features": "base"}]})").find("needs \"requires\": \"ordinal\"") != std::string::npos);
+  CAF_CHECK(check(R"({"candidates": [{"name": "s", "model": "linear_svm", "features": "rich", "text": "text"}]})").find("needs \"requires\": \"label_metric\"") != std::string::npos);
   CAF_CHECK(check(R"({"candidates": [{"name": "x", "model": "svm", "features": "base"}],
                      "cv": {"folds": 50}})").find("folds") != std::string::npos);
   CAF_CHECK(check(R"({"candidates": [{"name": "x", "model": "svm", "features": "base"}],
