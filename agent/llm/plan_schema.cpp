@@ -41,6 +41,7 @@ const std::vector<field>& param_fields() {
     {"C_grid", kind::numbers, 1e-6, 1e6, {}, "inverse regularisation values to tune over"},
     {"class_weight", kind::word, 0, 0, {"balanced"}, "logistic_regression, linear_svm"},
     {"target_encoding", kind::boolean, 0, 0, {}, "out-of-fold target encoding"},
+    {"plain_text", kind::boolean, 0, 0, {}, "text models: the text's word n-grams alone, no categories"},
     {"transform", kind::word, 0, 0, {"log1p"}, "target transform of this candidate"},
   };
   return f;
