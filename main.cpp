@@ -25,6 +25,7 @@
 #include "persistence/key_repository.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/pg_connection.hpp"
+#include "proxy/llm_proxy.hpp"
 #include "sandbox/self_check.hpp"
 #include "sandbox/stage_launch.hpp"
 #include "sources/competition_store.hpp"
@@ -119,13 +120,25 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
               "(kagentd keys create --name=NAME turns keys on)");
   auto node = host_name();
   spawned all{sys, {}};
+  // The LLM's one way in and out of the sandboxes; added early, so it stops
+  // after the launchers.
+  if (opts.pipeline.llm.enabled()) {
+    auto& llm = opts.pipeline.llm;
+    auto proxy = spawn_llm_proxy(sys, {llm.socket, host->user, *parse_llm_dialect(llm.dialect),
+                                       llm.url, opts.llm_key, llm.timeout_s + 30});
+    if (!proxy)
+      return fail(detail_of(proxy.error()));
+    all.add(*proxy);
+    log->info("llm on dialect={} model={} repair_rounds={}", llm.dialect, llm.model,
+              llm.repair_rounds);
+  }
   auto persistence = all.add(spawn_persistence(sys, conninfo));
   auto readers = all.add(spawn_db_readers(sys, conninfo, opts.database.readers));
   std::vector<caf::actor> launchers;
   for (size_t i = 0; i < opts.admission.max_running; ++i)
     launchers.push_back(all.add(spawn_launcher(
       sys, {opts.sandbox, *host, opts.pipeline.stage_bin, opts.pipeline.python, node,
-            opts.pipeline.data_dir + "/logs"})));
+            opts.pipeline.data_dir + "/logs", opts.pipeline.llm.socket})));
   auto hub = all.add(spawn_progress_hub(sys));
   auto kaggle = sources::load_kaggle_credentials();
   if (!kaggle)
@@ -199,6 +212,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   set_log_level(cfg.opts.log_level);
+  if (!cfg.llm_note.empty())
+    get_logger("kagentd")->warn("{}", cfg.llm_note);
   // Block the stop signals before any thread starts, so only sigwait sees them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

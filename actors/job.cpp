@@ -12,6 +12,7 @@
 #include "actors/job_logic.hpp"
 #include "actors/log_cap.hpp"
 #include "actors/job_metadata.hpp"
+#include "actors/repair_logic.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -43,6 +44,8 @@ struct job_state {
   std::string stage;            ///< stage being run
   size_t step = 0;              ///< index into steps_for(stage)
   stage_outputs outputs;        ///< collected from this stage's steps so far
+  train_action action;          ///< what this run of the train stage does (repair loop)
+  output_tail tail;             ///< end of the train step's output, for a repair
   int64_t stage_started = 0;
   bool step_running = false;
   bool cancel_requested = false;
@@ -119,8 +122,35 @@ std::string prepare_dir(job_ptr self) {
   return {};
 }
 
+// Writes `files` into the job directory for the next step to read (the
+// repair stage reads the failed program's error output). Through the
+// directory's descriptor, never following a link: the program that just
+// failed may have planted one under any name.
+void write_job_files(job_ptr self, const stage_outputs& files) {
+  auto& st = self->state;
+  auto log = get_logger("actors");
+  auto dir = sandbox::open_directory(st.dir);
+  if (!dir) {
+    log->warn("job files not written job_id={} error={}", st.rec.id, dir.error());
+    return;
+  }
+  for (auto& [name, content] : files)
+    if (auto r = sandbox::write_file(dir->get(), name, content, st.deps.stage_user); !r)
+      log->warn("job file not written job_id={} file={} error={}", st.rec.id, name, r.error());
+}
+
+// The steps of the current stage; train's depend on the repair loop.
+std::vector<stage_step> current_steps(job_ptr self) {
+  auto& st = self->state;
+  if (st.stage == "train")
+    return train_steps(st.action, st.deps.pipeline, st.meta.time_budget_s);
+  return steps_for(st.stage, st.deps.pipeline, st.meta.time_budget_s);
+}
+
 void start_stage(job_ptr self, const std::string& stage, int attempt) {
   auto& st = self->state;
+  if (stage == "train")
+    st.action = next_train_action(st.done, st.deps.pipeline.llm.repair_rounds);
   st.stage = stage;
   st.step = 0;
   st.outputs.clear();
@@ -138,6 +168,8 @@ void start_stage(job_ptr self, const std::string& stage, int attempt) {
          + std::to_string(attempt) + ")");
   get_logger("actors")->info("stage started job_id={} stage={} attempt={}", st.rec.id, stage,
                              attempt);
+  if (stage == "train" && !st.action.note.empty())
+    emit(self, "llm", st.action.note);
   run_step(self);
 }
 
@@ -182,12 +214,13 @@ void commit_failed(job_ptr self, const caf::error& err) {
 
 void commit_stage(job_ptr self, int attempt) {
   auto& st = self->state;
+  // Within train, a repair-loop step commits under its own key.
+  auto stage = st.stage == "train" ? checkpoint_key(st.action) : st.stage;
   stage_outputs small;
-  for (auto& f : checkpoint_files(st.stage))
+  for (auto& f : checkpoint_files(stage))
     if (auto i = st.outputs.find(f); i != st.outputs.end())
       small.emplace(f, i->second);
   auto duration = now_ms() - st.stage_started;
-  auto stage = st.stage;
   if (stage == "train")
     apply_metrics(st.meta, small["metrics.json"]);
   // The submission is stored before the stage counts as done, so a job whose
@@ -211,8 +244,12 @@ void commit_stage(job_ptr self, int attempt) {
       [=](caf::ok_atom) {
         auto& st = self->state;
         st.done[stage] = small;
-        emit(self, "stage_finished",
-             stage_label(stage) + " done in " + std::to_string(duration) + " ms", 1.0);
+        st.meta.llm = summarize_llm(st.done, st.deps.pipeline.llm.repair_rounds);
+        if (stage != st.stage)
+          emit(self, "checkpoint", committed_message(stage));
+        else
+          emit(self, "stage_finished",
+               stage_label(stage) + " done in " + std::to_string(duration) + " ms", 1.0);
         if (st.cancel_requested)
           return finish(self, status::cancelled, "cancelled by request");
         next_stage(self);
@@ -242,10 +279,27 @@ void on_step_result(job_ptr self, stage_result& r) {
   release_tail(self);
   if (st.cancel_requested)
     r.cancelled = true;
-  auto steps = steps_for(st.stage, st.deps.pipeline, st.meta.time_budget_s);
+  auto steps = current_steps(self);
   auto missing = missing_outputs(steps[st.step], r);
-  if (r.exit_code != 0 || r.timed_out || r.cancelled || r.unsafe_output || !missing.empty())
+  if (r.exit_code != 0 || r.timed_out || r.cancelled || r.unsafe_output || !missing.empty()) {
+    // The repair loop keeps what went wrong as a checkpoint and moves on;
+    // an unsafe output is no program error: it fails the stage as ever.
+    auto why = describe_failure(st.stage, r, missing);
+    if (st.stage == "train" && st.action.what == train_action::kind::repair && !r.cancelled
+        && !r.unsafe_output) {
+      st.outputs = failed_repair_files(st.action, why);
+      return commit_stage(self, 1);
+    }
+    if (st.stage == "train" && goes_to_repair(st.action, r)) {
+      st.outputs = failure_files(st.action, why + "\n" + st.tail.text());
+      // The repair stage reads the error output from the job dir; written
+      // through its descriptor, replacing whatever the program left there.
+      write_job_files(self, st.outputs);
+      st.action = failure_of(st.action);
+      return commit_stage(self, 1);
+    }
     return stage_failed(self, r, missing);
+  }
   for (auto& [name, content] : r.outputs)
     st.outputs[name] = std::move(content);
   if (++st.step < steps.size())
@@ -255,7 +309,9 @@ void on_step_result(job_ptr self, stage_result& r) {
 
 void run_step(job_ptr self) {
   auto& st = self->state;
-  auto steps = steps_for(st.stage, st.deps.pipeline, st.meta.time_budget_s);
+  auto steps = current_steps(self);
+  if (st.step == 0)
+    st.tail.clear();
   stage_request req;
   req.job_id = st.rec.id;
   req.stage = st.stage;
@@ -266,6 +322,9 @@ void run_step(job_ptr self) {
   req.description = st.src.description;
   req.timeout_ms = int64_t{st.deps.pipeline.stage_timeout_s} * 1000;
   req.outputs = steps[st.step].required;
+  req.outputs.insert(req.outputs.end(), steps[st.step].optional.begin(),
+                     steps[st.step].optional.end());
+  req.llm_access = steps[st.step].llm_access;
   st.step_running = true;
   // The launcher enforces the stage deadline; this timeout only guards
   // against a launcher that is gone.
@@ -353,6 +412,7 @@ void on_competition(job_ptr self, sources::competition_files files) {
                                    : "from the download cache: " + st.src.root);
   if (auto err = prepare_dir(self); !err.empty())
     return finish(self, status::failed, err);
+  st.meta.llm = summarize_llm(st.done, st.deps.pipeline.llm.repair_rounds);
   auto pending = first_pending_stage(st.done);
   if (!st.done.empty())
     emit(self, "resumed",
@@ -392,6 +452,8 @@ caf::behavior job_actor(job_ptr self, resumable_job job, job_deps deps) {
         if (!ev.message.empty())
           st.meta.message = ev.message;
       }
+      if (st.stage == "train" && st.action.repairable && ev.kind != "progress")
+        st.tail.add(ev.message);
       if (st.cap.admit(ev))
         emit(self, ev.kind, ev.message, ev.progress, ev.time);
       if (ev.kind == "progress")

@@ -1,5 +1,7 @@
 #include "actors/job_logic.hpp"
 
+#include "actors/repair_logic.hpp"
+
 #include "core/error.hpp"
 
 #include <algorithm>
@@ -13,9 +15,26 @@ std::string first_pending_stage(const checkpoints& done) {
   return {};
 }
 
+std::vector<std::string> llm_args(const llm_options& llm) {
+  return {"--llm=" + llm.dialect, "--llm-model=" + llm.model, "--llm-socket={llm_socket}",
+          "--llm-timeout=" + std::to_string(llm.timeout_s),
+          "--llm-max-tokens=" + std::to_string(llm.max_tokens)};
+}
+
 std::vector<stage_step> steps_for(const std::string& stage, const pipeline_options& opts,
                                   int job_budget_s) {
   auto budget = std::to_string(job_budget_s > 0 ? job_budget_s : opts.time_budget_s);
+  if (opts.llm.enabled() && (stage == "plan" || stage == "generate")) {
+    // Without an LLM these stay exactly the steps below.
+    auto steps = steps_for(stage, pipeline_options{}, job_budget_s > 0 ? job_budget_s
+                                                                       : opts.time_budget_s);
+    auto extra = llm_args(opts.llm);
+    steps[0].argv.insert(steps[0].argv.end(), extra.begin(), extra.end());
+    steps[0].llm_access = true;
+    if (stage == "generate")
+      steps[0].optional = {"solution_template.py", "generation.json"};
+    return steps;
+  }
   if (stage == "analyze")
     return {{{"{stage_bin}", "analyze", "--competition", "{competition}", "--job", "{job}"},
              {"profile.json"}}};
@@ -39,10 +58,10 @@ std::vector<std::string> checkpoint_files(const std::string& stage) {
   if (stage == "plan")
     return {"plan.json"};
   if (stage == "generate")
-    return {"solution.py"};
+    return {"solution.py", "solution_template.py", "generation.json"}; // the last two with an LLM
   if (stage == "train")
     return {"metrics.json", "validation.json"};
-  return {};
+  return repair_checkpoint_files(stage);
 }
 
 failure_action on_failure(const stage_result& r, int attempt, int max_attempts) {

@@ -15,11 +15,17 @@
 namespace kagent {
 
 /// One child process of a stage: its argv (with {job}, {competition},
-/// {stage_bin}, {python} placeholders) and the files it must leave behind.
+/// {stage_bin}, {python}, {llm_socket} placeholders) and the files it must
+/// leave behind.
 struct stage_step {
   std::vector<std::string> argv;
   std::vector<std::string> required;  ///< missing after exit 0 = failure
+  std::vector<std::string> optional = {}; ///< read back when present
+  bool llm_access = false;            ///< gets the LLM proxy socket
 };
+
+/// The --llm flags of a stage that calls the LLM (through {llm_socket}).
+std::vector<std::string> llm_args(const llm_options& llm);
 
 /// The first stage without committed outputs, or "" when all are done.
 std::string first_pending_stage(const checkpoints& done);

@@ -50,6 +50,16 @@ job_metadata parse_metadata(const std::string& json) {
   }
   m.self_check = string_of(doc, "self_check");
   m.warning = string_of(doc, "warning");
+  m.llm.planner = string_of(doc, "planner");
+  m.llm.planner_note = string_of(doc, "planner_fallback");
+  m.llm.writer = string_of(doc, "writer");
+  m.llm.writer_note = string_of(doc, "writer_fallback");
+  m.llm.fallback = string_of(doc, "program_fallback");
+  m.llm.repair_rounds = static_cast<int>(number_of(doc, "repair_rounds", 0));
+  if (auto t = doc.FindMember("llm_tokens"); t != doc.MemberEnd() && t->value.IsObject()) {
+    m.llm.input_tokens = static_cast<int64_t>(number_of(t->value, "input", 0));
+    m.llm.output_tokens = static_cast<int64_t>(number_of(t->value, "output", 0));
+  }
   return m;
 }
 
@@ -90,6 +100,28 @@ std::string render_metadata(const job_metadata& m) {
     str("self_check", m.self_check);
   if (!m.warning.empty())
     str("warning", m.warning);
+  if (m.llm.used()) {
+    // Only jobs of a server with an LLM carry these; without one the
+    // metadata is what it always was.
+    str("planner", m.llm.planner.empty() ? "rules" : m.llm.planner);
+    if (!m.llm.planner_note.empty())
+      str("planner_fallback", m.llm.planner_note);
+    if (!m.llm.writer.empty())
+      str("writer", m.llm.writer);
+    if (!m.llm.writer_note.empty())
+      str("writer_fallback", m.llm.writer_note);
+    w.Key("repair_rounds");
+    w.Int(m.llm.repair_rounds);
+    if (!m.llm.fallback.empty())
+      str("program_fallback", m.llm.fallback);
+    w.Key("llm_tokens");
+    w.StartObject();
+    w.Key("input");
+    w.Int64(m.llm.input_tokens);
+    w.Key("output");
+    w.Int64(m.llm.output_tokens);
+    w.EndObject();
+  }
   w.EndObject();
   return buf.GetString();
 }

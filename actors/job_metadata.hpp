@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "actors/llm_metadata.hpp"
+
 namespace kagent {
 
 /// What a job actor knows about its progress, as stored in metadata.
@@ -22,6 +24,7 @@ struct job_metadata {
   bool has_cv_score = false;
   std::string self_check;     ///< the agent's verdict on its choice: ok, near_trivial, fallback, ...
   std::string warning;        ///< why the verdict is not "ok", for the user
+  llm_summary llm;            ///< planner, writer, repair rounds, tokens (LLM jobs only)
 };
 
 /// Parses a metadata object; unknown keys are dropped, bad JSON gives defaults.

@@ -105,8 +105,10 @@ caf::error start(launcher_actor self, run_state& r) {
   if (!log)
     return make_error(errc::internal, log.error());
   r.log = std::move(*log);
+  // The proxy's socket goes only into a stage that calls the LLM.
   sandbox::stage_call call{req.argv,      req.job_dir,  req.competition_dir, req.description,
-                           opts.stage_bin, opts.python, ""};
+                           opts.stage_bin, opts.python, "",
+                           req.llm_access ? opts.llm_socket : std::string{}};
   call.name = req.job_id + "-" + req.stage + "-" + std::to_string(next_cgroup++);
   auto prepared = sandbox::prepare_stage(opts.sandbox, opts.host, call);
   if (!prepared)

@@ -27,6 +27,7 @@ struct launcher_options {
   std::string python;       ///< host path of python3; under /usr in bwrap mode
   std::string node;         ///< name of the node this slot belongs to
   std::string log_dir;      ///< <data_dir>/logs: stage logs, never visible to a stage
+  std::string llm_socket;   ///< the LLM proxy's socket, bound into LLM stages only; empty: off
 };
 
 /// One sandbox slot: runs one stage attempt at a time.

@@ -149,8 +149,8 @@ typename Inspector::result_type inspect(Inspector& f, persistence_stats& x) {
 }
 
 /// One stage attempt for a launcher. Paths in argv may use the placeholders
-/// {job}, {competition}, {stage_bin} and {python}; the launcher replaces them
-/// with the paths its sandbox mode exposes.
+/// {job}, {competition}, {stage_bin}, {python} and {llm_socket}; the launcher
+/// replaces them with the paths its sandbox mode exposes.
 struct stage_request {
   std::string job_id;
   std::string stage;
@@ -161,13 +161,14 @@ struct stage_request {
   std::string description;      ///< host path of description.md, may be empty
   int64_t timeout_ms = 0;
   std::vector<std::string> outputs;  ///< files read back into the result
+  bool llm_access = false;           ///< plan/generate/repair with an LLM: the proxy socket
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_request& x) {
   return f(caf::meta::type_name("stage_request"), x.job_id, x.stage, x.attempt,
            x.argv, x.job_dir, x.competition_dir, x.description, x.timeout_ms,
-           x.outputs);
+           x.outputs, x.llm_access);
 }
 
 /// How a stage attempt ended.

@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include "agent/json_io.hpp"
+#include "agent/llm/llm_stages.hpp"
 
 namespace kagent::agent {
 
@@ -51,7 +52,7 @@ result<std::string> render_solution(const std::string& tmpl, const rapidjson::Va
   return text;
 }
 
-result<ok_t> run_generate(const std::string& job_dir) {
+result<ok_t> run_generate(const std::string& job_dir, const generate_options& opts) {
   auto profile = read_json_file(job_dir + "/profile.json");
   if (!profile)
     return fail(profile.error() + " (run analyze first)");
@@ -62,6 +63,8 @@ result<ok_t> run_generate(const std::string& job_dir) {
   auto text = render_solution(solution_template, *profile, *plan);
   if (!text)
     return fail(text.error());
+  if (opts.llm)
+    return llm::generate_with_llm(job_dir, *profile, *plan, *text, *opts.llm);
   auto path = job_dir + "/solution.py";
   auto w = write_text_file(path, *text);
   if (!w)

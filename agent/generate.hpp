@@ -3,10 +3,12 @@
 // documents substituted in, so solution.py is self-contained.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <rapidjson/document.h>
 
+#include "agent/llm/llm_options.hpp"
 #include "agent/result.hpp"
 
 namespace kagent::agent {
@@ -22,7 +24,13 @@ std::string python_safe_json(const rapidjson::Value& v);
 result<std::string> render_solution(const std::string& tmpl, const rapidjson::Value& profile,
                                     const rapidjson::Value& plan);
 
-/// The generate stage: writes `<job_dir>/solution.py`.
-result<ok_t> run_generate(const std::string& job_dir);
+/// Knobs of the generate stage.
+struct generate_options {
+  std::optional<llm::llm_options> llm; ///< set: an LLM writes, the template is the fallback
+};
+
+/// The generate stage: writes `<job_dir>/solution.py` (with an LLM also
+/// solution_template.py and generation.json, see agent/llm/llm_stages).
+result<ok_t> run_generate(const std::string& job_dir, const generate_options& opts = {});
 
 } // namespace kagent::agent

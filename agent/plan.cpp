@@ -4,6 +4,7 @@
 #include <map>
 
 #include "agent/json_io.hpp"
+#include "agent/llm/llm_planner.hpp"
 
 namespace kagent::agent {
 
@@ -150,12 +151,16 @@ result<ok_t> run_plan(const std::string& job_dir, const plan_options& opts) {
     return fail(prof.error() + " (run analyze first)");
   emit_progress(0.2, "profile read");
   auto plan = rules_plan(*prof, opts);
+  if (opts.llm)
+    llm::apply_llm_planner(plan, *prof, opts, *opts.llm);
   std::string names;
   for (auto& c : plan["candidates"].GetArray())
     names += (names.empty() ? "" : ", ") + get_string(c, "name");
   auto w = write_json_file(job_dir + "/plan.json", plan);
   if (!w)
     return w;
+  if (opts.llm)
+    names = get_string(plan, "planner") + ": " + names;
   emit_progress(1.0, "plan: " + names + " (budget " +
                          std::to_string(static_cast<int>(opts.time_budget_seconds)) + "s)");
   return ok_t{};

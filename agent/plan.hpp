@@ -1,16 +1,18 @@
 // The plan stage: profile.json in, plan.json out. Rules give the ordered
 // candidate race (a robust baseline first; the solution applies each
 // candidate's "requires" and resolves the "best" feature set), the CV scheme
-// (folds, row cap, seed), the blend and the target transform. The seam
-// for a model-backed planner (later work) is `planner`: it gets the same
+// (folds, row cap, seed), the blend and the target transform. A model-backed
+// planner (agent/llm/llm_planner) implements `planner`: it gets the same
 // inputs and must return the same plan shape; rules are the default and the
 // fallback.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <rapidjson/document.h>
 
+#include "agent/llm/llm_options.hpp"
 #include "agent/result.hpp"
 
 namespace kagent::agent {
@@ -19,6 +21,7 @@ namespace kagent::agent {
 struct plan_options {
   double time_budget_seconds = 120; ///< wall-clock budget of the train stage
   int seed = 42;                    ///< every random choice derives from it
+  std::optional<llm::llm_options> llm; ///< set: an LLM proposes, rules are the fallback
 };
 
 /// Something that turns a profile into a plan.

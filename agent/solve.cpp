@@ -153,7 +153,7 @@ result<std::string> solve(const solve_options& opts) {
   for (auto& s : steps) {
     sandbox::stage_call call{s.argv, jdir, real_path(src->data_dir),
                              src->description.empty() ? "" : real_path(src->description), exe,
-                             opts.python, "solve-" + s.name};
+                             opts.python, "solve-" + s.name, ""}; // no LLM here
     if (auto r = run_stage(sb, *host, call, s.name, base, s.span); !r)
       return fail(r.error());
     base += s.span;

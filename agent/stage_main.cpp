@@ -11,6 +11,8 @@
 #include "agent/analyze.hpp"
 #include "agent/generate.hpp"
 #include "agent/json_io.hpp"
+#include "agent/llm/llm_options.hpp"
+#include "agent/llm/llm_stages.hpp"
 #include "agent/plan.hpp"
 #include "agent/solve.hpp"
 #include "agent/validate.hpp"
@@ -27,7 +29,15 @@ Stages (run in the job dir; progress as JSON lines on stdout):
   plan     --job J [--time-budget S]        J/profile.json -> J/plan.json (default budget 120 s)
   generate --job J                          J/profile.json + J/plan.json -> J/solution.py
   validate --competition C --job J          checks J/submission.csv -> J/validation.json
+  repair   --job J --round K --rounds N --program P --error E --out O --record R  LLM
+                                            a fix of J/P (failed with J/E) -> J/O, J/R
 Training is not a subcommand: /usr/bin/python3 J/solution.py --competition C --job J
+
+LLM (plan, generate, repair; off unless --llm is given):
+  --llm=anthropic|openai --llm-model=M [--llm-url=BASE] [--llm-timeout=S] [--llm-max-tokens=N]
+  [--llm-socket=PATH]   the server's proxy socket (no key needed); without it the key
+                        comes from ANTHROPIC_API_KEY / OPENAI_API_KEY and BASE may come
+                        from ANTHROPIC_BASE_URL / OPENAI_BASE_URL
 
 Debugging:
   solve <competition-root> --out DIR [--time-budget S] [--sandbox=bwrap|process]
@@ -98,7 +108,11 @@ int main(int argc, char** argv) {
     {"analyze", {"competition", "job"}},   {"plan", {"job", "time-budget", "seed"}},
     {"generate", {"job"}},                 {"validate", {"competition", "job"}},
     {"solve", {"out", "time-budget", "sandbox"}},
+    {"repair", {"job", "round", "rounds", "program", "error", "out", "record"}},
   };
+  for (auto cmd_with_llm : {"plan", "generate", "repair"})
+    for (auto f = llm::llm_flag_names(); *f; ++f)
+      allowed[cmd_with_llm].push_back(*f);
   auto it = allowed.find(cmd);
   if (it == allowed.end())
     return usage_error("unknown command '" + cmd + "'");
@@ -121,12 +135,30 @@ int main(int argc, char** argv) {
     return finish(cmd == "analyze" ? run_analyze(flags["competition"], flags["job"])
                                    : run_validate(flags["competition"], flags["job"]));
   }
+  auto llm_opts = llm::llm_from_flags(flags);
+  if (!llm_opts)
+    return usage_error(llm_opts.error());
+  if (cmd == "repair") {
+    llm::repair_files f;
+    f.round = std::atoi(flags["round"].c_str());
+    f.rounds = std::atoi(flags["rounds"].c_str());
+    f.program = flags["program"];
+    f.error = flags["error"];
+    f.out = flags["out"];
+    f.record = flags["record"];
+    if (!need("job") || f.round < 1 || f.rounds < f.round || f.program.empty() || f.error.empty()
+        || f.out.empty() || f.record.empty() || !*llm_opts)
+      return usage_error("repair needs --job, --round K, --rounds N >= K, --program, --error, "
+                         "--out, --record and --llm");
+    return finish(llm::run_repair(flags["job"], f, **llm_opts));
+  }
   if (cmd == "plan" || cmd == "generate") {
     if (!need("job"))
       return usage_error(cmd + " needs --job J");
     if (cmd == "generate")
-      return finish(run_generate(flags["job"]));
+      return finish(run_generate(flags["job"], generate_options{*llm_opts}));
     plan_options opts;
+    opts.llm = *llm_opts;
     opts.time_budget_seconds = budget;
     if (flags.count("seed"))
       opts.seed = std::atoi(flags["seed"].c_str());

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "config/llm_config.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 
@@ -79,6 +80,15 @@ const option_doc option_docs[] = {
   {"--log-lines=N", "1000",
    "stage output lines stored per step: the first and the last N, and how many were dropped"
    " (0: all)"},
+  {"--llm=DIALECT", "(off)",
+   "anthropic or openai: an LLM plans and writes code (key from ANTHROPIC_API_KEY / "
+   "OPENAI_API_KEY; off without it; env KAGENT_LLM)"},
+  {"--llm-url=URL", "(ANTHROPIC_BASE_URL / OPENAI_BASE_URL, else the public API)",
+   "base URL, e.g. http://127.0.0.1:8080/v1 for llama.cpp"},
+  {"--llm-model=NAME", "(none; required with --llm)", "model name sent to the LLM (env KAGENT_LLM_MODEL)"},
+  {"--llm-timeout=S", "300", "per LLM request attempt (two retries as the official SDKs)"},
+  {"--llm-max-tokens=N", "16384", "reply budget of a code-writing LLM call"},
+  {"--llm-repair-rounds=N", "2", "LLM fixes of a failing program before the template runs"},
   {"--stage-bin=PATH", "(kagent-stage next to kagentd)", "the stage program"},
   {"--python=PATH", "/usr/bin/python3", "interpreter that runs solution.py"},
   {"--db-readers=N", "2", "read connections to the database"},
@@ -107,6 +117,8 @@ void apply_env(server_options& o) {
       url.pop_back();
     o.sources.kaggle_api_url = ends_with(url, "/api/v1") ? url : url + "/api/v1";
   }
+  if (auto v = env("KAGENT_LLM")) o.pipeline.llm.dialect = v;
+  if (auto v = env("KAGENT_LLM_MODEL")) o.pipeline.llm.model = v;
 }
 
 std::string dir_of_executable(const std::string& argv0) {
@@ -206,6 +218,12 @@ kagent_config::kagent_config() {
     .add(opts.pipeline.time_budget_s, "time-budget", "model search budget, seconds")
     .add(opts.pipeline.max_attempts, "max-attempts", "attempts per stage")
     .add(opts.pipeline.log_lines, "log-lines", "stage output lines stored per step, head and tail")
+    .add(opts.pipeline.llm.dialect, "llm", "anthropic or openai; empty: off")
+    .add(opts.pipeline.llm.url, "llm-url", "LLM base URL")
+    .add(opts.pipeline.llm.model, "llm-model", "LLM model name")
+    .add(opts.pipeline.llm.timeout_s, "llm-timeout", "seconds per LLM request attempt")
+    .add(opts.pipeline.llm.max_tokens, "llm-max-tokens", "reply budget of a code-writing call")
+    .add(opts.pipeline.llm.repair_rounds, "llm-repair-rounds", "LLM fixes of a failing program")
     .add(opts.pipeline.stage_bin, "stage-bin", "path of kagent-stage")
     .add(opts.pipeline.python, "python", "python interpreter for solution.py")
     .add(opts.database.readers, "db-readers", "read connections")
@@ -253,7 +271,7 @@ std::string kagent_config::finish(const std::string& argv0) {
     opts.database.readers = 1;
   if (access(opts.pipeline.stage_bin.c_str(), X_OK) != 0)
     return "stage program not executable: " + opts.pipeline.stage_bin;
-  return {};
+  return finish_llm(opts.pipeline.llm, opts.llm_key, opts.pipeline.data_dir, llm_note);
 }
 
 void print_help() {

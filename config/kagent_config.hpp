@@ -24,6 +24,8 @@ public:
   std::string competitions_arg; ///< DIR[:DIR...] as given
   std::string allowed_hosts_arg; ///< NAME[,NAME...] as given
   std::string role = "standalone";
+  std::string llm_note; ///< after finish: why a configured LLM is off, for the log
+
 };
 
 /// Prints every option with its default to stdout (`kagentd --help`).

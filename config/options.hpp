@@ -43,6 +43,19 @@ struct admission_options {
 /// Where jobs run and how they are confined (actors/launcher, sandbox/).
 using sandbox_options = sandbox::options;
 
+/// The optional LLM planner and code writer (agent/llm, through proxy/).
+/// Off unless `dialect` is set and its key is in the environment.
+struct llm_options {
+  std::string dialect;        ///< empty (off), anthropic or openai
+  std::string url;            ///< base URL; empty: ANTHROPIC_BASE_URL / OPENAI_BASE_URL or the public API
+  std::string model;          ///< required with a dialect
+  int timeout_s = 300;        ///< one request attempt (stage client and proxy)
+  int max_tokens = 16384;     ///< reply budget of a code-writing call
+  int repair_rounds = 2;      ///< LLM fixes of a failing program before the template runs
+  std::string socket;         ///< the proxy's socket, <data_dir>/run/llm.sock; empty: off
+  bool enabled() const { return !socket.empty(); }
+};
+
 /// The pipeline a job actor drives (actors/job).
 struct pipeline_options {
   std::string data_dir = "./var";     ///< job directories live in <data_dir>/jobs
@@ -53,6 +66,7 @@ struct pipeline_options {
   int max_attempts = 2;               ///< attempts per stage before the job fails
   int retry_backoff_ms = 1000;        ///< first retry delay, doubled per attempt
   int log_lines = 1000;               ///< output lines stored per stage step: first and last N; 0 = all
+  llm_options llm;                    ///< off by default: rules and templates only
 };
 
 /// Where competitions come from (sources/): local mirrors, the download
@@ -86,6 +100,7 @@ struct server_options {
   sources_options sources;
   database_options database;
   std::string log_level = "info";
+  std::string llm_key;          ///< for the proxy only; never in pipeline options or logs
 };
 
 } // namespace kagent

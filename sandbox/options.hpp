@@ -27,4 +27,8 @@ struct options {
 /// The stage binary's path inside the bwrap sandbox.
 constexpr const char* sandboxed_stage_bin = "/opt/kagent/kagent-stage";
 
+/// Where the LLM proxy's socket appears inside the bwrap sandbox of a stage
+/// that may call the LLM (and, as root in process mode, its staged path).
+constexpr const char* sandboxed_llm_socket = "/run/kagent/llm.sock";
+
 } // namespace kagent::sandbox

@@ -40,7 +40,7 @@ result<unique_fd> memory_file(const etc_file& f) {
 
 /// Where the program (bwrap, or the stage in process mode) finds a stage's files.
 struct sources {
-  std::string job, competition, data, description, stage_bin;
+  std::string job, competition, data, description, stage_bin, llm_socket;
 };
 
 /// Our own uid: the host paths. As root: binds made by the child while
@@ -50,8 +50,8 @@ struct sources {
 /// but not the root-owned directory it sits in, so it cannot swap it later.
 result<sources> sources_for(const host_setup& host, const stage_call& call, prepared_stage& p) {
   if (!host.user.change)
-    return sources{call.job_dir, call.job_dir + "/.competition", call.competition_dir,
-                   call.description, call.stage_bin};
+    return sources{call.job_dir,         call.job_dir + "/.competition", call.competition_dir,
+                   call.description,     call.stage_bin,                 call.llm_socket};
   auto job_fd = open_directory(call.job_dir);
   if (!job_fd)
     return fail(job_fd.error());
@@ -69,7 +69,8 @@ result<sources> sources_for(const host_setup& host, const stage_call& call, prep
   for (auto [path, slot, name, dir] :
        {item{&call.competition_dir, &out.data, "competition/data", true},
         item{&call.description, &out.description, "competition/description.md", false},
-        item{&call.stage_bin, &out.stage_bin, "stage-bin", false}}) {
+        item{&call.stage_bin, &out.stage_bin, "stage-bin", false},
+        item{&call.llm_socket, &out.llm_socket, "llm.sock", false}}) {
     if (path->empty())
       continue;
     *slot = bind(*path, name, dir, true);
@@ -81,7 +82,8 @@ result<ok_t> bwrap_command(const options& opts, const host_setup& host, const st
                            const sources& src, prepared_stage& p) {
   if (call.python.rfind("/usr/", 0) != 0 && call.python != sandboxed_stage_bin)
     return fail("the bwrap sandbox only mounts /usr: python must live there, not " + call.python);
-  bwrap_mounts m{src.job, src.data, src.description, src.stage_bin, {}, shared_etc_entries()};
+  bwrap_mounts m{src.job, src.data, src.description, src.stage_bin, src.llm_socket,
+                 {},      shared_etc_entries()};
   for (auto& f : minimal_etc(host.user)) {
     auto fd = memory_file(f);
     if (!fd)
@@ -92,7 +94,7 @@ result<ok_t> bwrap_command(const options& opts, const host_setup& host, const st
   }
   p.spec.argv = bwrap_prefix(opts.bwrap, m, opts.tmp_bytes);
   stage_paths inside{"/job", "/competition", call.stage_bin.empty() ? "" : sandboxed_stage_bin,
-                     call.python};
+                     call.python, call.llm_socket.empty() ? "" : sandboxed_llm_socket};
   for (auto& arg : call.argv)
     p.spec.argv.push_back(replace_placeholders(arg, inside));
   p.spec.env = stage_environment("/job");
@@ -110,7 +112,7 @@ result<ok_t> process_command(const host_setup& host, const stage_call& call, con
     if (auto r = link_competition(job->get(), call.competition_dir, call.description); !r)
       return fail(r.error());
   }
-  stage_paths seen{src.job, src.competition, src.stage_bin, call.python};
+  stage_paths seen{src.job, src.competition, src.stage_bin, call.python, src.llm_socket};
   for (auto& arg : call.argv)
     p.spec.argv.push_back(replace_placeholders(arg, seen));
   p.spec.env = stage_environment(src.job);
@@ -168,7 +170,7 @@ result<prepared_stage> prepare_stage(const options& opts, const host_setup& host
     return fail("stage without argv");
   if (call.job_dir.empty() || !absolute_or_empty(call.job_dir)
       || !absolute_or_empty(call.competition_dir) || !absolute_or_empty(call.description)
-      || !absolute_or_empty(call.stage_bin))
+      || !absolute_or_empty(call.stage_bin) || !absolute_or_empty(call.llm_socket))
     return fail("stage paths must be absolute");
   if (opts.mode != "bwrap" && opts.mode != "process")
     return fail("unknown sandbox mode '" + opts.mode + "' (bwrap|process)");

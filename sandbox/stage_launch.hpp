@@ -45,6 +45,8 @@ struct stage_call {
   std::string stage_bin;         ///< host path of kagent-stage; may be empty
   std::string python;            ///< interpreter; under /usr in bwrap mode
   std::string name;              ///< a plain name for its cgroup, unique while it runs
+  std::string llm_socket;        ///< host path of the LLM proxy's socket, for stages that
+                                 ///< call the LLM only; empty: none (no way out at all)
 };
 
 /// A stage ready to start: hand `spec` and `cgroup` to child_process::spawn

@@ -12,6 +12,7 @@ std::string replace_placeholders(const std::string& arg, const stage_paths& p) {
     {"{competition}", &p.competition},
     {"{stage_bin}", &p.stage_bin},
     {"{python}", &p.python},
+    {"{llm_socket}", &p.llm_socket},
   };
   std::string out;
   size_t i = 0;
@@ -71,6 +72,10 @@ std::vector<std::string> bwrap_prefix(const std::string& bwrap, const bwrap_moun
   out.insert(out.end(), {"--bind", m.job, "/job"});
   if (!m.stage_bin.empty())
     out.insert(out.end(), {"--ro-bind", m.stage_bin, sandboxed_stage_bin});
+  // A socket file is reached by its path: with the network namespace
+  // unshared, this bind is the stage's only way out, to the LLM proxy.
+  if (!m.llm_socket.empty())
+    out.insert(out.end(), {"--ro-bind", m.llm_socket, sandboxed_llm_socket});
   // Last: the root and /dev are writable tmpfs until remounted read-only;
   // /job, /tmp and /dev/shm are mounts of their own and stay writable.
   out.insert(out.end(), {"--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/job", "--"});

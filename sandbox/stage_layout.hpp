@@ -16,9 +16,10 @@ struct stage_paths {
   std::string competition; ///< {competition}: has data/ and description.md
   std::string stage_bin;   ///< {stage_bin}
   std::string python;      ///< {python}
+  std::string llm_socket;  ///< {llm_socket}: the LLM proxy; empty when not given
 };
 
-/// `arg` with every {job}, {competition}, {stage_bin} and {python} replaced
+/// `arg` with every {job}, {competition}, {stage_bin}, {python} and {llm_socket} replaced
 /// in one left-to-right pass; unknown {names} stay as they are.
 std::string replace_placeholders(const std::string& arg, const stage_paths& p);
 
@@ -28,6 +29,9 @@ struct bwrap_mounts {
   std::string data;        ///< -> /competition/data, read-only; empty: none
   std::string description; ///< -> /competition/description.md, read-only; empty: none
   std::string stage_bin;   ///< -> /opt/kagent/kagent-stage, read-only; empty: none
+  std::string llm_socket;  ///< -> /run/kagent/llm.sock, read-only; empty: none. Only for
+                           ///< stages that call the LLM: the network stays unshared, so
+                           ///< this socket is their one way out (to kagentd's proxy)
   std::vector<std::pair<int, std::string>> etc; ///< generated files: fd -> name below /etc
   std::vector<std::string> shared_etc;          ///< host /etc entries bound read-only if present
 };

@@ -68,7 +68,8 @@ class Matrices:
                                             shape=(len(df), len(keep))))
         if with_text:
             beyond = len(blocks) > 0  # one-hot categories
-            for kind, corpus in self.f.corpora(groups, phrases=with_text == "all"):
+            corpora = self.f.corpora(groups, phrases=with_text == "all")
+            for kind, corpus in corpora:
                 parts = self.tfidf(corpus, kind, plain)
                 beyond = beyond or len(parts) > 1
                 blocks.extend(parts)

@@ -91,6 +91,7 @@ struct fixture {
   sandbox_options sandbox; ///< limits for the next start()
   std::string stage_bin = "/bin/true";     ///< for the next start()
   std::string python = "/usr/bin/python3"; ///< for the next start()
+  std::string llm_socket;                  ///< the LLM proxy socket of the next start()
 
   std::optional<sandbox::host_setup> host; ///< found by the first start()
 
@@ -111,6 +112,7 @@ struct fixture {
     opts.python = python;
     opts.stage_bin = stage_bin;
     opts.log_dir = (root / "logs").string();
+    opts.llm_socket = llm_socket;
     launcher = spawn_launcher(sys, opts);
   }
 

@@ -38,11 +38,11 @@ bool has(const std::vector<std::string>& argv, const std::string& x) {
 } // namespace
 
 CAF_TEST(placeholders are replaced anywhere in an argument and only once) {
-  stage_paths p{"/job", "/competition", "/opt/kagent/kagent-stage", "/usr/bin/python3"};
+  stage_paths p{"/job", "/competition", "/opt/kagent/kagent-stage", "/usr/bin/python3", ""};
   CAF_CHECK_EQUAL(replace_placeholders("{job}/a:{job}/b", p), "/job/a:/job/b");
   CAF_CHECK_EQUAL(replace_placeholders("x{competition}y", p), "x/competitiony");
   CAF_CHECK_EQUAL(replace_placeholders("{other} {job", p), "{other} {job");
-  stage_paths tricky{"{python}", "", "", "py"};
+  stage_paths tricky{"{python}", "", "", "py", ""};
   CAF_CHECK_EQUAL(replace_placeholders("{job}", tricky), "{python}");
 }
 
