@@ -1,8 +1,9 @@
 // The stage stdout protocol (DESIGN §2) as one pure function: a line that is
 // a JSON object with "progress" (a number) is progress, one with "error" an
-// error report, anything else is log. Fuzzed (tests/fuzz/fuzz_stage_line.cpp).
-// The launcher's to_event has the same rules; they are to meet here once the
-// sandbox branch's actors/stage_output.cpp lands (issue 9).
+// error report, anything else is log. The launcher's to_event
+// (actors/stage_output.cpp) reads every stdout line through it; fuzzed in
+// tests/fuzz/fuzz_stage_line.cpp. Parsed iteratively: a stage printing deeply
+// nested brackets must not exhaust kagentd's stack.
 #pragma once
 
 #include <string>

@@ -1,9 +1,6 @@
 #include "actors/stage_output.hpp"
 
-#include <algorithm>
-
-#include <rapidjson/document.h>
-
+#include "actors/stage_line.hpp"
 #include "core/clock.hpp"
 #include "sandbox/job_dir.hpp"
 
@@ -14,21 +11,16 @@ job_event to_event(const stage_request& req, sandbox::child_stream stream,
   job_event ev{req.job_id, 0, now_ms(), req.stage, "log", line, -1};
   if (stream == sandbox::child_stream::err && !line.empty())
     mem.last_stderr = line;
-  if (stream != sandbox::child_stream::out || line.empty() || line.front() != '{')
+  if (stream != sandbox::child_stream::out)
     return ev;
-  rapidjson::Document doc;
-  doc.Parse(line.c_str(), line.size());
-  if (doc.HasParseError() || !doc.IsObject())
-    return ev;
-  if (doc.HasMember("error")) {
-    auto& e = doc["error"];
-    mem.json_error = e.IsString() ? e.GetString() : line;
-    ev.message = mem.json_error;
-  } else if (doc.HasMember("progress") && doc["progress"].IsNumber()) {
+  auto parsed = parse_stage_line(line);
+  if (parsed.is_error) {
+    mem.json_error = parsed.message;
+    ev.message = parsed.message;
+  } else if (parsed.kind == "progress") {
     ev.kind = "progress";
-    ev.progress = std::min(1.0, std::max(0.0, doc["progress"].GetDouble()));
-    ev.message =
-      doc.HasMember("message") && doc["message"].IsString() ? doc["message"].GetString() : "";
+    ev.progress = parsed.progress;
+    ev.message = std::move(parsed.message);
   }
   return ev;
 }

@@ -2,6 +2,7 @@
 #include "caf/test/dsl.hpp"
 
 #include "actors/stage_line.hpp"
+#include "actors/stage_output.hpp"
 
 using namespace kagent;
 
@@ -24,4 +25,23 @@ CAF_TEST(error lines and everything else) {
     CAF_CHECK_EQUAL(l.kind, "log");
     CAF_CHECK_EQUAL(l.message, s);
   }
+}
+
+// The launcher reads every stdout line of an untrusted stage: a line of a
+// million nested brackets is a log line, not a crash of kagentd's stack.
+CAF_TEST(the launcher turns a deeply nested line into a log event) {
+  stage_request req;
+  req.job_id = "j";
+  req.stage = "train";
+  line_memory mem;
+  std::string deep = "{\"a\":" + std::string(1000000, '[');
+  auto ev = to_event(req, sandbox::child_stream::out, deep, mem);
+  CAF_CHECK_EQUAL(ev.kind, "log");
+  CAF_CHECK_EQUAL(ev.message.size(), deep.size());
+  auto p = to_event(req, sandbox::child_stream::out, R"({"progress": 0.5, "message": "fold 1/5"})", mem);
+  CAF_CHECK_EQUAL(p.kind, "progress");
+  CAF_CHECK_EQUAL(p.message, "fold 1/5");
+  auto e = to_event(req, sandbox::child_stream::out, R"({"error": "no target"})", mem);
+  CAF_CHECK_EQUAL(mem.json_error, "no target");
+  CAF_CHECK_EQUAL(e.message, "no target");
 }
