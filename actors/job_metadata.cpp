@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include "core/json_parse.hpp"
 
 namespace kagent {
 
@@ -31,7 +32,7 @@ double number_of(const rapidjson::Value& obj, const char* key, double fallback) 
 job_metadata parse_metadata(const std::string& json) {
   job_metadata m;
   rapidjson::Document doc;
-  if (json.empty() || doc.Parse(json.c_str(), json.size()).HasParseError() || !doc.IsObject())
+  if (json.empty() || parse_json(doc, json).HasParseError() || !doc.IsObject())
     return m;
   m.competition = string_of(doc, "competition");
   if (auto s = string_of(doc, "source"); !s.empty())
@@ -128,7 +129,7 @@ std::string render_metadata(const job_metadata& m) {
 
 void apply_metrics(job_metadata& m, const std::string& metrics_json) {
   rapidjson::Document doc;
-  if (doc.Parse(metrics_json.c_str(), metrics_json.size()).HasParseError() || !doc.IsObject())
+  if (parse_json(doc, metrics_json).HasParseError() || !doc.IsObject())
     return;
   m.metric = string_of(doc, "metric");
   m.chosen_model = string_of(doc, "chosen");

@@ -13,6 +13,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/json_parse.hpp"
 
 namespace kagent {
 
@@ -106,7 +107,7 @@ kaggle_submitter_actor spawn_kaggle_submitter(caf::actor_system& sys, kaggle_sub
 std::string with_kaggle_submission(const std::string& metadata, const std::string& answer,
                                    const std::string& description, const std::string& at_iso) {
   rapidjson::Document doc;
-  if (metadata.empty() || doc.Parse(metadata.c_str(), metadata.size()).HasParseError()
+  if (metadata.empty() || parse_json(doc, metadata).HasParseError()
       || !doc.IsObject())
     doc.SetObject();
   auto& a = doc.GetAllocator();

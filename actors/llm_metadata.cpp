@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 
 #include "actors/repair_logic.hpp"
+#include "core/json_parse.hpp"
 
 namespace kagent {
 
@@ -21,7 +22,7 @@ bool parse(const checkpoints& done, const std::string& key, const std::string& f
   auto f = s->second.find(file);
   if (f == s->second.end())
     return false;
-  return !d.Parse(f->second.c_str(), f->second.size()).HasParseError() && d.IsObject();
+  return !parse_json(d, f->second).HasParseError() && d.IsObject();
 }
 
 std::string text(const rapidjson::Value& v, const char* key) {

@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include "core/json_parse.hpp"
 
 namespace kagent {
 
@@ -18,7 +19,7 @@ std::string file_of(const checkpoints& done, const std::string& key, const std::
 
 std::string json_string(const std::string& doc, const char* key) {
   rapidjson::Document d;
-  if (d.Parse(doc.c_str(), doc.size()).HasParseError() || !d.IsObject())
+  if (parse_json(d, doc).HasParseError() || !d.IsObject())
     return {};
   auto i = d.FindMember(key);
   return i != d.MemberEnd() && i->value.IsString() ? i->value.GetString() : "";

@@ -12,6 +12,7 @@
 #include "cli/follow.hpp"
 #include "cli/format.hpp"
 #include "cli/http_client.hpp"
+#include "core/json_parse.hpp"
 
 namespace kagent::cli {
 
@@ -43,7 +44,7 @@ int report(const http_result& r, const options& o, console& c, http_client& http
 
 std::string string_field(const std::string& body, const char* key) {
   rapidjson::Document doc;
-  if (doc.Parse(body.c_str(), body.size()).HasParseError() || !doc.IsObject())
+  if (parse_json(doc, body).HasParseError() || !doc.IsObject())
     return {};
   auto it = doc.FindMember(key);
   return it != doc.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";

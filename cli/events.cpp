@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include "cli/exit_code.hpp"
+#include "core/json_parse.hpp"
 
 namespace kagent::cli {
 
@@ -28,7 +29,7 @@ std::string status_word(const std::string& status) {
 ws_message parse_ws_message(const std::string& text) {
   ws_message m;
   rapidjson::Document doc;
-  if (doc.Parse(text.c_str(), text.size()).HasParseError() || !doc.IsObject())
+  if (parse_json(doc, text).HasParseError() || !doc.IsObject())
     return m;
   auto type = string_of(doc, "type");
   if (type == "end") {

@@ -8,6 +8,7 @@
 #include "cli/exit_code.hpp"
 #include "cli/stream_cursor.hpp"
 #include "cli/ws_client.hpp"
+#include "core/json_parse.hpp"
 
 namespace kagent::cli {
 
@@ -35,7 +36,7 @@ status_probe probe_status(http_client& http, const std::string& id, std::ostream
     p.exit = exit_unreachable;
   } else {
     rapidjson::Document doc;
-    if (!doc.Parse(r.body.c_str(), r.body.size()).HasParseError() && doc.IsObject()
+    if (!parse_json(doc, r.body).HasParseError() && doc.IsObject()
         && doc.HasMember("status") && doc["status"].IsString())
       p.status = doc["status"].GetString();
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/progress_view.hpp"
+#include "core/json_parse.hpp"
 
 namespace kagent::cli {
 
@@ -58,7 +59,7 @@ std::string short_time(const std::string& iso) {
 
 std::string format_status(const std::string& status_json) {
   rapidjson::Document doc;
-  if (doc.Parse(status_json.c_str(), status_json.size()).HasParseError() || !doc.IsObject())
+  if (parse_json(doc, status_json).HasParseError() || !doc.IsObject())
     return {};
   static const rapidjson::Value empty{rapidjson::kObjectType};
   auto md_it = doc.FindMember("metadata");
@@ -102,7 +103,7 @@ std::string format_status(const std::string& status_json) {
 
 std::string format_jobs(const std::string& list_json) {
   rapidjson::Document doc;
-  if (doc.Parse(list_json.c_str(), list_json.size()).HasParseError() || !doc.IsObject()
+  if (parse_json(doc, list_json).HasParseError() || !doc.IsObject()
       || !doc.HasMember("jobs") || !doc["jobs"].IsArray())
     return {};
   std::vector<std::vector<std::string>> rows = {

@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <mutex>
+#include "core/json_parse.hpp"
 
 namespace kagent::cli {
 
@@ -144,7 +145,7 @@ std::string escape_query(const std::string& s) {
 
 std::string detail_of(const std::string& body) {
   rapidjson::Document doc;
-  if (!doc.Parse(body.c_str(), body.size()).HasParseError() && doc.IsObject()
+  if (!parse_json(doc, body).HasParseError() && doc.IsObject()
       && doc.HasMember("detail")) {
     auto& d = doc["detail"];
     if (d.IsString())

@@ -6,6 +6,7 @@
 
 #include "core/clock.hpp"
 #include "http/json_writer.hpp"
+#include "core/json_parse.hpp"
 
 namespace kagent::http {
 
@@ -77,7 +78,7 @@ std::string progress_line(const job_record& job) {
 std::string metadata_json(const job_record& job) {
   rapidjson::Document doc;
   if (job.metadata.empty()
-      || doc.Parse(job.metadata.c_str(), job.metadata.size()).HasParseError()
+      || parse_json(doc, job.metadata).HasParseError()
       || !doc.IsObject())
     doc.SetObject();
   auto& alloc = doc.GetAllocator();

@@ -12,6 +12,7 @@
 #include "core/uuid.hpp"
 #include "http/dashboard.hpp"
 #include "http/url.hpp"
+#include "core/json_parse.hpp"
 
 namespace kagent::http {
 
@@ -220,7 +221,7 @@ route_result route_kaggle_submit(const request& req, const std::string& id) {
   if (!json)
     return reply(415, "Content-Type must be application/json");
   rapidjson::Document doc;
-  doc.Parse(req.body().data(), req.body().size());
+  parse_json(doc, req.body());
   if (doc.HasParseError() || !doc.IsObject())
     return reply(422, "Request body must be a JSON object with the optional field message");
   for (auto& m : doc.GetObject()) {

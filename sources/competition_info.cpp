@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 
 #include "core/text.hpp"
+#include "core/json_parse.hpp"
 
 namespace kagent::sources {
 
@@ -49,7 +50,7 @@ std::string one_paragraph(std::string s) {
 std::optional<competition_info> find_competition_in_list(const std::string& json,
                                                          const std::string& slug) {
   rapidjson::Document doc;
-  doc.Parse(json.c_str(), json.size());
+  parse_json(doc, json);
   if (doc.HasParseError() || !doc.IsArray())
     return std::nullopt;
   for (auto& c : doc.GetArray()) {

@@ -11,6 +11,7 @@
 #include "core/log.hpp"
 #include "sources/curl_error.hpp"
 #include "sources/kaggle_errors.hpp"
+#include "core/json_parse.hpp"
 
 namespace kagent::sources {
 
@@ -85,7 +86,7 @@ find_competition(const kaggle_endpoint& ep, const std::string& slug, const std::
 
 caf::expected<std::vector<kaggle_data_file>> parse_data_files(const std::string& json) {
   rapidjson::Document doc;
-  doc.Parse(json.c_str(), json.size());
+  parse_json(doc, json);
   if (doc.HasParseError() || !doc.IsArray())
     return make_error(errc::upstream_failed, "Kaggle's data file list is not a JSON list");
   std::vector<kaggle_data_file> out;

@@ -12,6 +12,7 @@
 #include <rapidjson/document.h>
 
 #include "core/error.hpp"
+#include "core/json_parse.hpp"
 
 namespace kagent::sources {
 
@@ -60,7 +61,7 @@ caf::expected<std::optional<kaggle_credentials>> load_kaggle_credentials(const e
   if (n != static_cast<ssize_t>(text.size()))
     return bad_file(path, "cannot be read");
   rapidjson::Document doc;
-  doc.Parse(text.c_str(), text.size());
+  parse_json(doc, text);
   if (doc.HasParseError() || !doc.IsObject())
     return bad_file(path, "is not a JSON object");
   auto get = [&](const char* name) -> std::optional<std::string> {

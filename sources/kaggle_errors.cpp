@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "core/json_parse.hpp"
 
 namespace kagent::sources {
 
@@ -34,7 +35,7 @@ const char* standard_reason(long status) {
 // The "message" string of a JSON object body, bounded and on one line.
 std::string message_of(const std::string& body, bool only_if_error_code) {
   rapidjson::Document doc;
-  doc.Parse(body.c_str(), body.size());
+  parse_json(doc, body);
   if (doc.HasParseError() || !doc.IsObject())
     return {};
   if (only_if_error_code) {

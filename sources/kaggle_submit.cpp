@@ -7,6 +7,7 @@
 #include "sources/curl_error.hpp"
 #include "sources/kaggle_api.hpp"
 #include "sources/kaggle_errors.hpp"
+#include "core/json_parse.hpp"
 
 namespace kagent::sources {
 
@@ -62,7 +63,7 @@ caf::expected<kaggle_submit_answer> submit_to_kaggle(const kaggle_endpoint& ep,
   if (!body)
     return body.error();
   rapidjson::Document doc;
-  doc.Parse(body->c_str(), body->size());
+  parse_json(doc, *body);
   if (doc.HasParseError() || !doc.IsObject())
     return make_error(errc::upstream_failed, "Kaggle's submission URL answer is not JSON");
   if (doc.HasMember("isComplete"))
@@ -83,7 +84,7 @@ caf::expected<kaggle_submit_answer> submit_to_kaggle(const kaggle_endpoint& ep,
   if (!answer)
     return answer.error();
   rapidjson::Document res;
-  res.Parse(answer->c_str(), answer->size());
+  parse_json(res, *answer);
   kaggle_submit_answer out;
   if (!res.HasParseError() && res.IsObject())
     out.message = string_field(res, "message").substr(0, 1000);

@@ -5,6 +5,7 @@
 #include "agent/json_io.hpp"
 #include "agent/llm/plan_schema.hpp"
 #include "agent/llm/reply_text.hpp"
+#include "core/json_parse.hpp"
 
 namespace kagent::agent::llm {
 
@@ -57,7 +58,7 @@ result<rapidjson::Document> plan_from_reply(const std::string& text,
   if (!json)
     return fail("the reply holds no JSON object");
   rapidjson::Document proposal;
-  proposal.Parse(json->c_str(), json->size());
+  parse_json(proposal, *json);
   if (proposal.HasParseError())
     return fail("the reply's JSON does not parse (offset " +
                 std::to_string(proposal.GetErrorOffset()) + ")");

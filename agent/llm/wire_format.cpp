@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include "core/json_parse.hpp"
 
 namespace kagent::agent::llm {
 
@@ -77,7 +78,7 @@ std::vector<std::string> request_headers(llm_dialect d, const std::string& api_k
 
 result<chat_reply> parse_reply(llm_dialect d, const std::string& body) {
   rapidjson::Document doc;
-  doc.Parse(body.c_str(), body.size());
+  parse_json(doc, body);
   if (doc.HasParseError() || !doc.IsObject())
     return fail("the reply is not a JSON object");
   chat_reply r;
@@ -119,7 +120,7 @@ result<chat_reply> parse_reply(llm_dialect d, const std::string& body) {
 std::string describe_error(llm_dialect d, long status, const std::string& body) {
   auto head = std::to_string(status);
   rapidjson::Document doc;
-  doc.Parse(body.c_str(), body.size());
+  parse_json(doc, body);
   if (!doc.HasParseError() && doc.IsObject()) {
     auto err = doc.FindMember("error");
     // Anthropic: {"type":"error","error":{"type","message"}};

@@ -30,3 +30,13 @@ CAF_TEST(strings written by a stage are bounded) {
   apply_metrics(m, R"({"chosen":")" + huge + R"("})");
   CAF_CHECK_LESS_OR_EQUAL(m.chosen_model.size(), 500u);
 }
+
+// metrics.json is written by the stage (untrusted, up to --max-output bytes):
+// a file of nested brackets leaves the metadata as it was instead of
+// overflowing kagentd's stack in a recursive parse.
+CAF_TEST(a deeply nested metrics json is ignored without recursion) {
+  job_metadata m;
+  m.chosen_model = "before";
+  apply_metrics(m, std::string(4000000, '['));
+  CAF_CHECK_EQUAL(m.chosen_model, "before");
+}

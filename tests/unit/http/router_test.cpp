@@ -364,3 +364,14 @@ CAF_TEST(POST jobs id submit takes an optional message and no simple request) {
   CAF_CHECK(!go(bare).immediate);
   CAF_CHECK_EQUAL(status_of(go(make(bhttp::verb::get, path))), 405u);
 }
+
+// Request bodies are parsed without recursion: a body of nothing but nested
+// brackets, as long as the limit allows, is a 422, not a crash of the stack.
+CAF_TEST(deeply nested JSON bodies are refused without recursion) {
+  auto limit = router_limits{}.max_body_bytes;
+  std::string deep(limit, '[');
+  CAF_CHECK_EQUAL(status_of(go(make(bhttp::verb::post, std::string{"/jobs/"} + id + "/submit", deep),
+                               limit)),
+                  422u);
+  CAF_CHECK_EQUAL(status_of(go(make(bhttp::verb::post, "/run", deep), limit)), 422u);
+}
