@@ -4,9 +4,11 @@
 #include <cstring>
 #include <iostream>
 #include <optional>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <caf/all.hpp>
+#include <caf/io/all.hpp>
 
 #include "actors/admission.hpp"
 #include "actors/db_reader.hpp"
@@ -17,6 +19,13 @@
 #include "actors/messages.hpp"
 #include "actors/persistence.hpp"
 #include "actors/progress_hub.hpp"
+#include "cluster/file_server.hpp"
+#include "cluster/head_link.hpp"
+#include "cluster/node_registry.hpp"
+#include "cluster/protocol.hpp"
+#include "cluster/tls.hpp"
+#include "cluster/worker_health.hpp"
+#include "cluster/worker_node.hpp"
 #include "config/kagent_config.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -74,6 +83,55 @@ struct spawned {
   }
 };
 
+cluster::tls_files tls_of(const cluster_options& c) {
+  return {c.tls_cert, c.tls_key, c.tls_ca};
+}
+
+std::string node_name(const cluster_options& c) {
+  return c.node_name.empty() ? host_name() : c.node_name;
+}
+
+// A worker: launcher slots behind the worker interface, joined to a head;
+// no database, no mirrors, no secrets.
+int run_worker(caf::actor_system& sys, const server_options& opts, const sigset_t& stop_signals) {
+  auto log = get_logger("kagentd");
+  auto host = sandbox::setup_host(opts.sandbox);
+  if (!host)
+    return fail(host.error());
+  host_guard cgroups{*host};
+  if (auto ok = sandbox::check_sandbox(opts.sandbox, *host); !ok)
+    return fail(ok.error());
+  auto where = cluster::parse_host_port(opts.cluster.join);
+  if (!where)
+    return fail("--join must be HOST:PORT, got '" + opts.cluster.join + "'");
+  mkdir(opts.pipeline.data_dir.c_str(), 0755);
+  auto name = node_name(opts.cluster);
+  cluster::worker_options wo;
+  wo.name = name;
+  wo.slots = static_cast<int32_t>(opts.cluster.slots);
+  wo.version = KAGENT_VERSION;
+  wo.data_dir = opts.pipeline.data_dir;
+  wo.launcher = {opts.sandbox, *host, opts.pipeline.stage_bin, opts.pipeline.python, name,
+                 opts.pipeline.data_dir + "/logs", ""};
+  spawned all{sys, {}};
+  auto node = cluster::spawn_worker_node(sys, wo);
+  all.actors.push_back(caf::actor_cast<caf::actor>(node));
+  all.add(cluster::spawn_head_link(
+    sys, {where->first, where->second, tls_of(opts.cluster).enabled(), cluster::hello_of(wo)},
+    node));
+  auto health = cluster::worker_health::start(sys, opts.http.host, opts.http.port, node, name);
+  if (!health)
+    return fail("HTTP: " + health.error());
+  log->info("kagentd worker name={} slots={} joining={} health={}:{} sandbox={} {}", name,
+            wo.slots, opts.cluster.join, opts.http.host, (*health)->port(), opts.sandbox.mode,
+            host->describe(opts.sandbox));
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log->info("shutting down signal={}", sig);
+  (*health)->stop();
+  return 0;
+}
+
 int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop_signals) {
   auto log = get_logger("kagentd");
   auto host = sandbox::setup_host(opts.sandbox);
@@ -118,7 +176,11 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   if (keys.empty())
     log->warn("no API keys: serving loopback only, and every client sees every job "
               "(kagentd keys create --name=NAME turns keys on)");
-  auto node = host_name();
+  auto node = node_name(opts.cluster);
+  bool head = opts.cluster.role == "head";
+  if (head && opts.pipeline.llm.enabled() && opts.cluster.local_slots == 0)
+    return fail("an LLM needs --local-slots of at least 1 on the head: its stages reach the "
+                "LLM proxy (and its key) on the head only");
   spawned all{sys, {}};
   // The LLM's one way in and out of the sandboxes; added early, so it stops
   // after the launchers.
@@ -134,11 +196,49 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   }
   auto persistence = all.add(spawn_persistence(sys, conninfo));
   auto readers = all.add(spawn_db_readers(sys, conninfo, opts.database.readers));
-  std::vector<caf::actor> launchers;
-  for (size_t i = 0; i < opts.admission.max_running; ++i)
-    launchers.push_back(all.add(spawn_launcher(
-      sys, {opts.sandbox, *host, opts.pipeline.stage_bin, opts.pipeline.python, node,
-            opts.pipeline.data_dir + "/logs", opts.pipeline.llm.socket})));
+  // Every node joins the registry, this one's own too (standalone: all of
+  // it); job actors send their stages to the registry.
+  auto files = cluster::spawn_file_server(sys);
+  all.actors.push_back(caf::actor_cast<caf::actor>(files));
+  auto registry = cluster::spawn_node_registry(
+    sys, {node, opts.cluster.heartbeat_ms * 4, 64}, files);
+  all.actors.push_back(caf::actor_cast<caf::actor>(registry));
+  auto local_slots = head ? opts.cluster.local_slots : opts.admission.max_running;
+  if (local_slots > 0) {
+    cluster::worker_options wo;
+    wo.name = node;
+    wo.slots = static_cast<int32_t>(local_slots);
+    wo.version = KAGENT_VERSION;
+    wo.data_dir = opts.pipeline.data_dir;
+    wo.launcher = {opts.sandbox, *host, opts.pipeline.stage_bin, opts.pipeline.python, node,
+                   opts.pipeline.data_dir + "/logs", opts.pipeline.llm.socket};
+    auto local = cluster::spawn_worker_node(sys, wo);
+    all.actors.push_back(caf::actor_cast<caf::actor>(local));
+    caf::scoped_actor self{sys};
+    cluster::join_ack ack;
+    self->request(registry, std::chrono::seconds(10), cluster::join_atom::value,
+                  cluster::hello_of(wo), caf::actor_cast<cluster::worker_actor>(local))
+      .receive([&](cluster::join_ack& a) { ack = a; },
+               [&](caf::error& e) { ack.reason = sys.render(e); });
+    if (!ack.accepted)
+      return fail("the local node could not join: " + ack.reason);
+    self->send(local, cluster::connected_atom::value,
+               caf::actor_cast<cluster::head_actor>(registry), node, int64_t{60000});
+  }
+  if (head) {
+    auto mm = cluster::connector(sys, tls_of(opts.cluster).enabled());
+    caf::scoped_actor self{sys};
+    std::string err;
+    self->request(mm, std::chrono::seconds(10), caf::publish_atom::value, opts.cluster.port,
+                  caf::actor_cast<caf::strong_actor_ptr>(caf::actor_cast<cluster::head_actor>(registry)),
+                  sys.message_types<cluster::head_actor>(), opts.cluster.host, true)
+      .receive([](uint16_t) {}, [&](caf::error& e) { err = sys.render(e); });
+    if (!err.empty())
+      return fail("cluster port " + opts.cluster.host + ":" + std::to_string(opts.cluster.port)
+                  + ": " + err);
+    log->info("cluster port open host={} port={} tls={} local_slots={}", opts.cluster.host,
+              opts.cluster.port, tls_of(opts.cluster).enabled(), local_slots);
+  }
   auto hub = all.add(spawn_progress_hub(sys));
   auto kaggle = sources::load_kaggle_credentials();
   if (!kaggle)
@@ -149,8 +249,12 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   auto store = sources::spawn_competition_store(sys, opts.sources, *kaggle);
   all.actors.push_back(caf::actor_cast<caf::actor>(store));
   auto supervisor = all.add(spawn_job_supervisor(
-    sys, {launchers, persistence, readers, opts.pipeline, node, 3, hub, store, host->user}));
-  auto admission = all.add(spawn_admission(sys, opts.admission, persistence, supervisor, readers));
+    sys, {caf::actor_cast<caf::actor>(registry), persistence, readers, opts.pipeline, node, 3, hub,
+          store, host->user}));
+  auto admission_opts = opts.admission;
+  admission_opts.max_running = local_slots;  // the registry tells it every change
+  auto admission = all.add(spawn_admission(sys, admission_opts, persistence, supervisor, readers));
+  caf::anon_send(registry, capacity_atom::value, admission);
   auto key_store = all.add(spawn_key_store(sys, std::move(keys), readers, {!loopback}));
   caf::anon_send(supervisor, admission);
   // Resume every job that was accepted and not finished before the last stop.
@@ -169,7 +273,9 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   auto submitter = spawn_kaggle_submitter(sys, std::move(submit_opts));
   all.actors.push_back(caf::actor_cast<caf::actor>(submitter));
   auto server = http::server::start(
-    sys, opts.http, {admission, supervisor, readers, hub, persistence, key_store, submitter},
+    sys, opts.http,
+    {admission, supervisor, readers, hub, persistence, key_store, submitter,
+     caf::actor_cast<caf::actor>(registry)},
     {opts.admission.retry_after_s, opts.sandbox.mode, limits});
   if (!server)
     return fail("HTTP: " + detail_of(server.error()));
@@ -200,6 +306,7 @@ int main(int argc, char** argv) {
     }
   kagent_config cfg;
   add_message_types(cfg);
+  cluster::add_message_types(cfg);
   if (auto err = cfg.parse(argc, argv)) {
     std::cerr << "kagentd: bad option: " << caf::actor_system_config::render(err)
               << " (see kagentd --help)" << std::endl;
@@ -212,6 +319,21 @@ int main(int argc, char** argv) {
     return 2;
   }
   set_log_level(cfg.opts.log_level);
+  auto& cl = cfg.opts.cluster;
+  if (cl.role != "standalone") {
+    if (auto why = tls_of(cl).enabled() ? cluster::check_tls_files(tls_of(cl)) : "";
+        !why.empty()) {
+      std::cerr << "kagentd: " << why << std::endl;
+      return 2;
+    }
+    cfg.load<caf::io::middleman>();
+    // A killed peer closes its connection; a frozen one is noticed by the
+    // heartbeat timing out (caf-0.17-notes §4).
+    cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(cl.heartbeat_ms)});
+    cfg.set("middleman.connection-timeout",
+            caf::timespan{std::chrono::milliseconds(cl.connection_timeout_ms)});
+    cluster::configure_tls(cfg, tls_of(cl));
+  }
   if (!cfg.llm_note.empty())
     get_logger("kagentd")->warn("{}", cfg.llm_note);
   // Block the stop signals before any thread starts, so only sigwait sees them.
@@ -224,7 +346,8 @@ int main(int argc, char** argv) {
   int rc;
   {
     caf::actor_system sys{cfg};
-    rc = run(sys, cfg.opts, stop_signals);
+    rc = cl.role == "worker" ? run_worker(sys, cfg.opts, stop_signals)
+                             : run(sys, cfg.opts, stop_signals);
   }
   return rc;
 }

@@ -294,6 +294,14 @@ caf::behavior admission(admission_ptr self, admission_options opts,
       self->state.draining = true;
       return caf::ok_atom::value;
     },
+    [=](capacity_atom, int64_t slots) {
+      // Nodes joined or were lost: running jobs beyond the new capacity
+      // finish where they are; their next stages wait for a slot.
+      auto& st = self->state;
+      st.opts.max_running = static_cast<size_t>(std::max<int64_t>(slots, 0));
+      log->info("capacity slots={}", slots);
+      dispatch(self);
+    },
   };
 }
 

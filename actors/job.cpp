@@ -276,6 +276,11 @@ void release_tail(job_ptr self) {
 void on_step_result(job_ptr self, stage_result& r) {
   auto& st = self->state;
   st.step_running = false;
+  if (!r.node.empty()) {
+    st.rec.node = r.node;
+    st.meta.node = r.node;
+    st.meta.nodes[st.stage] = r.node;
+  }
   release_tail(self);
   if (st.cancel_requested)
     r.cancelled = true;
@@ -325,10 +330,17 @@ void run_step(job_ptr self) {
   req.outputs.insert(req.outputs.end(), steps[st.step].optional.begin(),
                      steps[st.step].optional.end());
   req.llm_access = steps[st.step].llm_access;
+  // The stage may run on another node than the last: it gets every file
+  // the job has committed and this stage's earlier steps made.
+  for (auto& [_, files] : st.done)
+    for (auto& [name, content] : files)
+      req.inputs[name] = content;
+  for (auto& [name, content] : st.outputs)
+    req.inputs[name] = content;
   st.step_running = true;
-  // The launcher enforces the stage deadline; this timeout only guards
-  // against a launcher that is gone.
-  auto guard = std::chrono::milliseconds(req.timeout_ms) + std::chrono::seconds(60);
+  // The node enforces the stage deadline; this timeout only guards against
+  // a registry that is gone (a stage may wait for a slot and for its files).
+  auto guard = std::chrono::milliseconds(req.timeout_ms) + std::chrono::hours(1);
   self->request(st.deps.launcher, guard, run_atom::value, std::move(req))
     .then([=](stage_result& r) { on_step_result(self, r); },
           [=](caf::error& err) {

@@ -61,6 +61,11 @@ job_metadata parse_metadata(const std::string& json) {
     m.llm.input_tokens = static_cast<int64_t>(number_of(t->value, "input", 0));
     m.llm.output_tokens = static_cast<int64_t>(number_of(t->value, "output", 0));
   }
+  m.node = string_of(doc, "node");
+  if (auto n = doc.FindMember("nodes"); n != doc.MemberEnd() && n->value.IsObject())
+    for (auto& kv : n->value.GetObject())
+      if (kv.value.IsString() && m.nodes.size() < 64)
+        m.nodes[kv.name.GetString()] = kv.value.GetString();
   return m;
 }
 
@@ -101,6 +106,14 @@ std::string render_metadata(const job_metadata& m) {
     str("self_check", m.self_check);
   if (!m.warning.empty())
     str("warning", m.warning);
+  if (!m.node.empty()) {
+    str("node", m.node);
+    w.Key("nodes");
+    w.StartObject();
+    for (auto& [stage, node] : m.nodes)
+      str(stage.c_str(), node);
+    w.EndObject();
+  }
   if (m.llm.used()) {
     // Only jobs of a server with an LLM carry these; without one the
     // metadata is what it always was.

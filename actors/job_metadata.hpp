@@ -2,6 +2,7 @@
 // "metadata" of GET /status): stage, attempt, progress, model and CV score.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "actors/llm_metadata.hpp"
@@ -25,6 +26,8 @@ struct job_metadata {
   std::string self_check;     ///< the agent's verdict on its choice: ok, near_trivial, fallback, ...
   std::string warning;        ///< why the verdict is not "ok", for the user
   llm_summary llm;            ///< planner, writer, repair rounds, tokens (LLM jobs only)
+  std::string node;           ///< node that ran the latest stage attempt
+  std::map<std::string, std::string> nodes;  ///< stage -> node that ran it last
 };
 
 /// Parses a metadata object; unknown keys are dropped, bad JSON gives defaults.

@@ -17,7 +17,6 @@ constexpr auto read_timeout = std::chrono::seconds(30);
 
 struct live_job {
   caf::actor actor;
-  size_t slot = 0;
   job_record job;      ///< as started, for a respawn
   caf::actor notify;   ///< who gets job_done
   int restarts = 0;
@@ -27,17 +26,14 @@ struct supervisor_state {
   supervisor_deps deps;
   caf::actor admission;
   std::unordered_map<std::string, live_job> live;
-  std::vector<size_t> free_slots;
-  std::vector<std::pair<resumable_job, caf::actor>> waiting;  ///< no slot yet
   static inline const char* name = "job_supervisor";
 };
 
 using supervisor_ptr = caf::stateful_actor<supervisor_state>*;
 
-void launch(supervisor_ptr self, resumable_job r, caf::actor notify, size_t slot,
-            int restarts) {
+void launch(supervisor_ptr self, resumable_job r, caf::actor notify, int restarts) {
   auto& st = self->state;
-  job_deps deps{st.deps.launchers[slot], st.deps.persistence, caf::actor{self},
+  job_deps deps{st.deps.stages, st.deps.persistence, caf::actor{self},
                 st.deps.pipeline, st.deps.node, st.deps.hub, st.deps.store,
                 st.deps.stage_user};
   auto id = r.job.id;
@@ -46,18 +42,7 @@ void launch(supervisor_ptr self, resumable_job r, caf::actor notify, size_t slot
   // Monitored, not linked: a crash is seen as a down message with its reason,
   // and the exit handler ends live jobs when the supervisor is told to stop.
   self->monitor(a);
-  st.live[id] = live_job{a, slot, std::move(job), std::move(notify), restarts};
-}
-
-void start_or_wait(supervisor_ptr self, resumable_job r, caf::actor notify) {
-  auto& st = self->state;
-  if (st.free_slots.empty()) {
-    st.waiting.emplace_back(std::move(r), std::move(notify));
-    return;
-  }
-  auto slot = st.free_slots.back();
-  st.free_slots.pop_back();
-  launch(self, std::move(r), std::move(notify), slot, 0);
+  st.live[id] = live_job{a, std::move(job), std::move(notify), restarts};
 }
 
 void release(supervisor_ptr self, const std::string& id) {
@@ -65,15 +50,9 @@ void release(supervisor_ptr self, const std::string& id) {
   auto i = st.live.find(id);
   if (i == st.live.end())
     return;
-  st.free_slots.push_back(i->second.slot);
   if (i->second.notify)
     self->send(i->second.notify, job_done_atom::value, id);
   st.live.erase(i);
-  if (!st.waiting.empty()) {
-    auto next = std::move(st.waiting.front());
-    st.waiting.erase(st.waiting.begin());
-    start_or_wait(self, std::move(next.first), std::move(next.second));
-  }
 }
 
 // A job actor died without finishing: reload what it committed and go on.
@@ -107,7 +86,7 @@ void respawn(supervisor_ptr self, const std::string& id, const caf::error& reaso
             [=](std::vector<job_event>& evs) {
               resumable_job r{rec, done, evs.empty() ? 0 : evs.back().seq};
               auto& lj = self->state.live[id];
-              launch(self, std::move(r), lj.notify, lj.slot, lj.restarts + 1);
+              launch(self, std::move(r), lj.notify, lj.restarts + 1);
             },
             fail);
         },
@@ -119,8 +98,6 @@ void respawn(supervisor_ptr self, const std::string& id, const caf::error& reaso
 caf::behavior job_supervisor(supervisor_ptr self, supervisor_deps deps) {
   auto& st = self->state;
   st.deps = std::move(deps);
-  for (size_t i = st.deps.launchers.size(); i > 0; --i)
-    st.free_slots.push_back(i - 1);
   self->set_exit_handler([=](caf::exit_msg& msg) {
     // Nothing is linked to the supervisor, so this is a stop order. Job rows
     // stay non-terminal and resume on the next start.
@@ -143,7 +120,7 @@ caf::behavior job_supervisor(supervisor_ptr self, supervisor_deps deps) {
     [=](caf::actor admission) { self->state.admission = std::move(admission); },
     [=](start_atom, resumable_job& r) {
       auto notify = caf::actor_cast<caf::actor>(self->current_sender());
-      start_or_wait(self, std::move(r), std::move(notify));
+      launch(self, std::move(r), std::move(notify), 0);
     },
     [=](job_done_atom, const std::string& id, const std::string&) { release(self, id); },
     [=](get_atom, const std::string& id) -> caf::result<job_record> {
@@ -163,9 +140,6 @@ caf::behavior job_supervisor(supervisor_ptr self, supervisor_deps deps) {
     },
     [=](cancel_atom, const std::string& id) -> caf::result<job_record> {
       auto& st = self->state;
-      for (auto& w : st.waiting)
-        if (w.first.job.id == id)
-          return make_error(errc::conflict, "job is starting; retry the cancel");
       auto rp = self->make_response_promise<job_record>();
       auto ask_db = [=]() mutable {
         self->request(self->state.deps.db_reader, read_timeout, get_atom::value, id)

@@ -1,6 +1,7 @@
-// The job supervisor: owns the live job actors of this node, gives each a
-// launcher slot, answers reads of live jobs, routes cancels, and respawns a
-// job actor that died from its last committed checkpoint.
+// The job supervisor: owns the live job actors of this node (admission
+// starts no more than the cluster has slots), answers reads of live jobs,
+// routes cancels, and respawns a job actor that died from its last
+// committed checkpoint.
 #pragma once
 
 #include <string>
@@ -18,7 +19,7 @@ namespace kagent {
 
 /// What the supervisor needs to run jobs.
 struct supervisor_deps {
-  std::vector<caf::actor> launchers;  ///< one slot each
+  caf::actor stages;                  ///< where stage attempts go: the node registry
   caf::actor persistence;
   caf::actor db_reader;
   pipeline_options pipeline;

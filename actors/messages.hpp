@@ -6,11 +6,16 @@
 //                  (resume_atom, std::vector<resumable_job>) at start-up
 //                  (stats_atom)                             -> admission_stats
 //                  (drain_atom)                             -> ok_atom; rejects new work
+//                  (capacity_atom, int64_t slots)           from the node registry: the
+//                                                           cluster's slots, its max_running
 // job_supervisor   (start_atom, resumable_job)              from admission
 //                  (get_atom, job_id)                       -> job_record | error(not_found)
 //                  (cancel_atom, job_id)                    -> job_record | error
 // job              (get_atom)                               -> job_record
 //                  (cancel_atom)                            -> job_record
+// node registry    (run_atom, stage_request)                -> stage_result, placed on a
+//                  (cancel_atom, job_id)                    node; the stage_ev stream as a launcher's
+//                  (cluster/node_registry.hpp has the rest)
 // launcher         (run_atom, stage_request)                -> stage_result
 //                  streams (stage_event_atom, job_event) to the requester
 //                  (cancel_atom, job_id)                    -> kills that job's child
@@ -89,6 +94,7 @@ using forget_atom = caf::atom_constant<caf::atom("forget")>;
 using keys_atom = caf::atom_constant<caf::atom("keys")>;
 using idempotency_atom = caf::atom_constant<caf::atom("idem")>;
 using authenticate_atom = caf::atom_constant<caf::atom("authn")>;
+using capacity_atom = caf::atom_constant<caf::atom("capacity")>;
 
 /// Queue and capacity figures of the admission actor.
 struct admission_stats {
@@ -162,13 +168,15 @@ struct stage_request {
   int64_t timeout_ms = 0;
   std::vector<std::string> outputs;  ///< files read back into the result
   bool llm_access = false;           ///< plan/generate/repair with an LLM: the proxy socket
+  stage_outputs inputs;              ///< written into the job directory first: the job's
+                                     ///< committed files (its stages may run on other nodes)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_request& x) {
   return f(caf::meta::type_name("stage_request"), x.job_id, x.stage, x.attempt,
            x.argv, x.job_dir, x.competition_dir, x.description, x.timeout_ms,
-           x.outputs, x.llm_access);
+           x.outputs, x.llm_access, x.inputs);
 }
 
 /// How a stage attempt ended.
@@ -181,13 +189,14 @@ struct stage_result {
   stage_outputs outputs;    ///< files from stage_request::outputs that exist
   std::string error;        ///< launcher-side failure (spawn, sandbox), or last stderr line
   bool unsafe_output = false; ///< an output was refused (a link, not a regular file, too big)
+  std::string node;         ///< the node it ran on
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_result& x) {
   return f(caf::meta::type_name("stage_result"), x.exit_code, x.signal,
            x.timed_out, x.cancelled, x.duration_ms, x.outputs, x.error,
-           x.unsafe_output);
+           x.unsafe_output, x.node);
 }
 
 /// What the progress hub can replay to a new subscriber of one job.

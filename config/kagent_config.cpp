@@ -93,6 +93,20 @@ const option_doc option_docs[] = {
   {"--python=PATH", "/usr/bin/python3", "interpreter that runs solution.py"},
   {"--db-readers=N", "2", "read connections to the database"},
   {"--log-level=LEVEL", "info", "trace, debug, info, warn, error"},
+  {"--role=ROLE", "standalone",
+   "standalone (one process), head (publishes the cluster port) or worker (env KAGENT_ROLE)"},
+  {"--cluster-host=ADDR", "127.0.0.1",
+   "head: cluster port address; off loopback it needs the three TLS files"},
+  {"--cluster-port=N", "4242", "head: the port workers join"},
+  {"--local-slots=N", "0", "head: stages the head runs itself (standalone: --max-running)"},
+  {"--join=HOST:PORT", "(required for a worker)", "worker: the head's cluster port (env KAGENT_JOIN)"},
+  {"--slots=N", "2", "worker: stages it runs at once (env KAGENT_SLOTS)"},
+  {"--node-name=NAME", "(the host name)", "this node's name in GET /cluster"},
+  {"--cluster-cert=FILE", "(none)", "this node's certificate (PEM) for TLS on the cluster port"},
+  {"--cluster-key=FILE", "(none)", "its private key (PEM)"},
+  {"--cluster-ca=FILE", "(none)", "the CA every node's certificate must come from (PEM)"},
+  {"--cluster-heartbeat=MS", "250", "heartbeat between head and workers"},
+  {"--cluster-timeout=MS", "1500", "a head or worker silent this long counts as lost"},
   {"--config-file=FILE", "caf-application.ini", "INI file with the same keys (no dashes)"},
 };
 
@@ -119,6 +133,9 @@ void apply_env(server_options& o) {
   }
   if (auto v = env("KAGENT_LLM")) o.pipeline.llm.dialect = v;
   if (auto v = env("KAGENT_LLM_MODEL")) o.pipeline.llm.model = v;
+  if (auto v = env("KAGENT_ROLE")) o.cluster.role = v;
+  if (auto v = env("KAGENT_JOIN")) o.cluster.join = v;
+  if (auto v = env("KAGENT_SLOTS")) o.cluster.slots = strtoull(v, nullptr, 10);
 }
 
 std::string dir_of_executable(const std::string& argv0) {
@@ -228,8 +245,50 @@ kagent_config::kagent_config() {
     .add(opts.pipeline.python, "python", "python interpreter for solution.py")
     .add(opts.database.readers, "db-readers", "read connections")
     .add(opts.log_level, "log-level", "log level")
-    .add(role, "role", "standalone (head/worker: cluster mode)");
+    .add(opts.cluster.role, "role", "standalone, head or worker")
+    .add(opts.cluster.host, "cluster-host", "head: cluster port address")
+    .add(opts.cluster.port, "cluster-port", "head: cluster port")
+    .add(opts.cluster.local_slots, "local-slots", "head: stages run on the head")
+    .add(opts.cluster.join, "join", "worker: HOST:PORT of the head")
+    .add(opts.cluster.slots, "slots", "worker: stages at once")
+    .add(opts.cluster.node_name, "node-name", "this node's name")
+    .add(opts.cluster.tls_cert, "cluster-cert", "node certificate (PEM)")
+    .add(opts.cluster.tls_key, "cluster-key", "node key (PEM)")
+    .add(opts.cluster.tls_ca, "cluster-ca", "cluster CA (PEM)")
+    .add(opts.cluster.heartbeat_ms, "cluster-heartbeat", "heartbeat, ms")
+    .add(opts.cluster.connection_timeout_ms, "cluster-timeout", "peer lost after, ms");
 }
+
+namespace {
+
+std::string finish_cluster(cluster_options& c) {
+  if (c.role != "standalone" && c.role != "head" && c.role != "worker")
+    return "--role must be standalone, head or worker, got '" + c.role + "'";
+  if (c.role == "worker") {
+    auto colon = c.join.rfind(':');
+    if (c.join.empty() || colon == std::string::npos || colon == 0)
+      return "a worker needs --join=HOST:PORT (the head's cluster port)";
+    if (c.slots < 1 || c.slots > 4096)
+      return "--slots must be between 1 and 4096";
+  }
+  if (c.role == "head" && c.port == 0)
+    return "--cluster-port must be a port number";
+  if (c.local_slots > 4096)
+    return "--local-slots must be at most 4096";
+  if (c.heartbeat_ms < 50 || c.connection_timeout_ms < 2 * c.heartbeat_ms)
+    return "--cluster-heartbeat must be at least 50 ms and --cluster-timeout at least twice it";
+  bool tls = !c.tls_cert.empty() || !c.tls_key.empty() || !c.tls_ca.empty();
+  if (tls && (c.tls_cert.empty() || c.tls_key.empty() || c.tls_ca.empty()))
+    return "TLS on the cluster port needs all of --cluster-cert, --cluster-key and --cluster-ca";
+  // BASP has no authentication: off loopback only with mutual TLS.
+  if (c.role == "head" && !is_loopback_host(c.host) && !tls)
+    return "refusing a cluster port on " + c.host + " without TLS: give --cluster-cert, "
+           "--cluster-key and --cluster-ca (scripts/cluster-certs.sh makes them) or use "
+           "--cluster-host=127.0.0.1";
+  return {};
+}
+
+} // namespace
 
 std::string kagent_config::finish(const std::string& argv0) {
   opts.sources.mirrors = split_path_list(
@@ -271,6 +330,8 @@ std::string kagent_config::finish(const std::string& argv0) {
     opts.database.readers = 1;
   if (access(opts.pipeline.stage_bin.c_str(), X_OK) != 0)
     return "stage program not executable: " + opts.pipeline.stage_bin;
+  if (auto err = finish_cluster(opts.cluster); !err.empty())
+    return err;
   return finish_llm(opts.pipeline.llm, opts.llm_key, opts.pipeline.data_dir, llm_note);
 }
 

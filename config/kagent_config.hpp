@@ -23,7 +23,6 @@ public:
   server_options opts;
   std::string competitions_arg; ///< DIR[:DIR...] as given
   std::string allowed_hosts_arg; ///< NAME[,NAME...] as given
-  std::string role = "standalone";
   std::string llm_note; ///< after finish: why a configured LLM is off, for the log
 
 };

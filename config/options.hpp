@@ -91,6 +91,22 @@ struct database_options {
   int readers = 2;              ///< read connections (status, lists, files)
 };
 
+/// Cluster mode (cluster/, DESIGN §8). standalone: the head with a local
+/// node in one process; head: publishes the node registry on the cluster
+/// port; worker: runs stages for the head it joins.
+struct cluster_options {
+  std::string role = "standalone";
+  std::string host = "127.0.0.1";   ///< head: the cluster port's address
+  uint16_t port = 4242;             ///< head: the cluster port
+  size_t local_slots = 0;           ///< head: stages the head runs itself
+  std::string join;                 ///< worker: HOST:PORT of the head
+  size_t slots = 2;                 ///< worker: stages at once
+  std::string node_name;            ///< default: the host name
+  std::string tls_cert, tls_key, tls_ca;  ///< PEM files; required off loopback
+  int heartbeat_ms = 250;           ///< middleman heartbeat
+  int connection_timeout_ms = 1500; ///< a peer silent this long is lost
+};
+
 /// Everything kagentd reads from flags, the config file and the environment.
 struct server_options {
   http_options http;
@@ -98,6 +114,7 @@ struct server_options {
   sandbox_options sandbox;
   pipeline_options pipeline;
   sources_options sources;
+  cluster_options cluster;
   database_options database;
   std::string log_level = "info";
   std::string llm_key;          ///< for the proxy only; never in pipeline options or logs

@@ -23,6 +23,7 @@ enum class api_kind : uint8_t {
   ws_jobs,     ///< GET /ws/jobs (upgrade)
   metrics,     ///< GET /metrics
   kaggle_submit, ///< POST /jobs/{id}/submit
+  cluster,     ///< GET /cluster
 };
 
 /// Name of an endpoint kind, for logs ("submit", "status", ...).

@@ -19,6 +19,7 @@ struct backends {
   caf::actor persistence; ///< write backlog figures for /health; may be null
   caf::actor key_store;   ///< who a key stands for; null: no keys (everyone sees all)
   kaggle_submitter_actor kaggle = {};  ///< POST /jobs/{id}/submit; may be null
+  caf::actor registry = {};            ///< the node registry: GET /cluster, node gauges; may be null
 };
 
 /// Node facts the responses carry.

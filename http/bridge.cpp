@@ -227,7 +227,7 @@ void health(const bridge_env& env, reply_fn done) {
 void metrics(const bridge_env& env, const api_call& c, reply_fn done) {
   struct parts {
     metrics_view view;
-    int pending = 2;
+    int pending = 3;
   };
   auto p = std::make_shared<parts>();
   p->view.http_in_flight = c.http_in_flight;
@@ -244,6 +244,17 @@ void metrics(const bridge_env& env, const api_call& c, reply_fn done) {
             finish();
           },
           [finish](caf::error&) { finish(); });
+  if (!env.b.registry) {
+    finish();
+  } else {
+    env.self->request(env.b.registry, env.timeout, list_atom::value)
+      .then([p, finish](cluster::cluster_view& v) {
+              p->view.cluster_ok = true;
+              p->view.cluster = std::move(v);
+              finish();
+            },
+            [finish](caf::error&) { finish(); });
+  }
   if (!env.b.hub)
     return finish();
   env.self->request(env.b.hub, env.timeout, stats_atom::value)
@@ -253,6 +264,15 @@ void metrics(const bridge_env& env, const api_call& c, reply_fn done) {
             finish();
           },
           [finish](caf::error&) { finish(); });
+}
+
+// The node registry's view: nodes, their slots and state.
+void cluster(const bridge_env& env, reply_fn done) {
+  if (!env.b.registry)
+    return done(error_response(404, "No node registry on this server"));
+  env.self->request(env.b.registry, env.timeout, list_atom::value)
+    .then([done](cluster::cluster_view& v) { done(json_response(200, cluster_json(v))); },
+          [env, done](caf::error& err) { done(env.fail("cluster", err)); });
 }
 
 caf::behavior bridge(caf::event_based_actor* self, backends b, server_info info,
@@ -281,6 +301,7 @@ caf::behavior bridge(caf::event_based_actor* self, backends b, server_info info,
           case api_kind::cancel: return cancel(env, who, c, done);
           case api_kind::ws_jobs: return done(jobs_stream(who));
           case api_kind::kaggle_submit: return kaggle_submit(env, who, c, done);
+          case api_kind::cluster: return cluster(env, done);
           case api_kind::health:
           case api_kind::metrics: break;
         }

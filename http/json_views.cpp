@@ -158,6 +158,45 @@ std::string logs_json(const std::string& job_id, const std::vector<job_event>& e
   return buf.GetString();
 }
 
+std::string cluster_json(const cluster::cluster_view& v) {
+  rapidjson::StringBuffer buf;
+  writer w{buf};
+  w.StartObject();
+  put(w, "head", v.head);
+  w.Key("slots");
+  w.Int64(v.slots);
+  w.Key("busy");
+  w.Int64(v.busy);
+  w.Key("waiting_attempts");
+  w.Int64(v.waiting);
+  w.Key("nodes_lost");
+  w.Int64(v.lost_nodes);
+  w.Key("nodes");
+  w.StartArray();
+  for (auto& n : v.nodes) {
+    w.StartObject();
+    put(w, "name", n.name);
+    put(w, "address", n.address);
+    put(w, "state", n.state);
+    w.Key("slots");
+    w.Int(n.slots);
+    w.Key("busy");
+    w.Int(n.busy);
+    put(w, "sandbox", n.sandbox);
+    put(w, "version", n.version);
+    put_time(w, "joined_at", n.joined_at);
+    put_time(w, "last_heartbeat", n.last_heartbeat);
+    w.Key("stages_run");
+    w.Int64(n.stages_run);
+    w.Key("stages_lost");
+    w.Int64(n.stages_lost);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return buf.GetString();
+}
+
 bool is_healthy(const health_view& h) {
   return h.database_ok && h.admission_ok && !h.stats.draining && h.writes.outage_since == 0;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "actors/messages.hpp"
+#include "cluster/node_registry.hpp"
 #include "core/job.hpp"
 
 namespace kagent::http {
@@ -54,5 +55,8 @@ bool is_healthy(const health_view& h);
 
 /// The body of GET /health.
 std::string health_json(const health_view& h);
+
+/// The body of GET /cluster.
+std::string cluster_json(const cluster::cluster_view& v);
 
 } // namespace kagent::http

@@ -317,6 +317,8 @@ route_result route(const request& req, const router_limits& limits) {
     return get ? route_ws_job(s[2], t) : method_not_allowed("GET");
   if (n == 1 && s[0] == "health")
     return get ? simple(api_kind::health) : method_not_allowed("GET");
+  if (n == 1 && s[0] == "cluster")
+    return get ? simple(api_kind::cluster) : method_not_allowed("GET");
   if (n == 2 && s[0] == "jobs")
     return m == bhttp::verb::delete_ ? job_call(api_kind::cancel, s[1])
                                      : method_not_allowed("DELETE");
@@ -349,6 +351,7 @@ const char* to_string(api_kind x) {
     case api_kind::ws_jobs: return "ws_jobs";
     case api_kind::metrics: return "metrics";
     case api_kind::kaggle_submit: return "kaggle_submit";
+    case api_kind::cluster: return "cluster";
   }
   return "unknown";
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "actors/messages.hpp"
+#include "cluster/node_registry.hpp"
 #include "core/job.hpp"
 
 namespace kagent::http {
@@ -28,6 +29,8 @@ struct metrics_view {
   int64_t http_in_flight = 0;
   int64_t http_sessions = 0;
   int64_t ws_sessions = 0;
+  cluster::cluster_view cluster;
+  bool cluster_ok = false;
 };
 
 /// The Prometheus text exposition (version 0.0.4) of `m`.

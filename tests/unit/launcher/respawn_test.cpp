@@ -98,7 +98,7 @@ CAF_TEST(a job actor killed mid stage is respawned and its job still succeeds) {
   pipeline.data_dir = (root / "data").string();
   pipeline.retry_backoff_ms = 200;
   supervisor_deps deps;
-  deps.launchers = {front};
+  deps.stages = front;
   deps.persistence = db;
   deps.db_reader = db;
   deps.pipeline = pipeline;
