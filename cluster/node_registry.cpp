@@ -83,13 +83,14 @@ void send_attempt(registry_ptr self, uint64_t id, remote_stage rs) {
   auto a = st.attempts.find(id);
   if (a == st.attempts.end())
     return;  // cancelled or its node lost meanwhile
-  auto& n = st.nodes.at(a->second.node);
+  auto node = a->second.node;
+  auto& n = st.nodes.at(node);
   auto guard = std::chrono::milliseconds(rs.req.timeout_ms) + transfer_allowance;
   self->request(n.handle, guard, run_atom::value, std::move(rs))
     .then([=](stage_result& r) { finish_attempt(self, id, std::move(r)); },
           [=](caf::error& err) {
             stage_result r;
-            r.error = "node " + self->state.attempts[id].node + ": " + self->system().render(err);
+            r.error = "node " + node + ": " + self->system().render(err);
             finish_attempt(self, id, std::move(r));
           });
 }
@@ -103,6 +104,7 @@ void place(registry_ptr self, const std::string& node, waiting_attempt w) {
   rs.attempt_id = id;
   rs.req = w.req;
   rs.shared_disk = n.local;
+  rs.head = caf::actor_cast<head_actor>(self);
   w.req.inputs.clear();  // kept with the attempt only to find it again
   st.log->debug("attempt placed id={} job_id={} stage={} node={}", id, w.req.job_id,
                 w.req.stage, node);

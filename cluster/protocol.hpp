@@ -104,18 +104,7 @@ typename Inspector::result_type inspect(Inspector& f, file_chunk& x) {
 /// lays out a fresh job directory from `req.inputs` and a cached copy of
 /// `competition`. Either way `req.inputs` are written into the job directory
 /// first: a job's stages may run on different nodes.
-struct remote_stage {
-  uint64_t attempt_id = 0;          ///< the head's name for this attempt
-  stage_request req;
-  bool shared_disk = false;
-  competition_manifest competition; ///< empty with shared_disk
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, remote_stage& x) {
-  return f(caf::meta::type_name("remote_stage"), x.attempt_id, x.req, x.shared_disk,
-           x.competition);
-}
+struct remote_stage;
 
 /// A worker's interface.
 using worker_actor = caf::typed_actor<
@@ -133,6 +122,20 @@ using head_actor = caf::typed_actor<
   caf::reacts_to<stage_event_atom, uint64_t, job_event>,    ///< attempt_id, event
   // A piece of the file with that content hash, from that offset.
   caf::replies_to<chunk_atom, std::string, int64_t>::with<file_chunk>>;
+
+struct remote_stage {
+  uint64_t attempt_id = 0;          ///< the head's name for this attempt
+  stage_request req;
+  bool shared_disk = false;
+  competition_manifest competition; ///< empty with shared_disk
+  head_actor head;                  ///< where lines go and files come from
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, remote_stage& x) {
+  return f(caf::meta::type_name("remote_stage"), x.attempt_id, x.req, x.shared_disk,
+           x.competition, x.head);
+}
 
 /// Registers the cluster's payload types under fixed names.
 void add_message_types(caf::actor_system_config& cfg);

@@ -21,6 +21,7 @@ constexpr auto launcher_guard = std::chrono::seconds(60);
 
 struct run {
   remote_stage rs;
+  head_actor head;           ///< who sent it: files come from, lines go to it
   caf::typed_response_promise<stage_result> promise;
   std::string own_dir;       ///< job directory made for it ("" with a shared disk)
   int launcher = -1;         ///< slot running it; -1 while files come
@@ -150,11 +151,8 @@ void fetch_done(worker_ptr self, const std::string& sha, const std::string& erro
 
 /// Pulls one file from the head, a chunk at a time: at most one chunk of
 /// it is in memory here.
-void fetch_from(worker_ptr self, file_entry f, int64_t offset) {
-  auto& st = self->state;
-  if (!st.head)
-    return fetch_done(self, f.sha256, "the head went away while " + f.path + " was sent");
-  self->request(st.head, chunk_timeout, chunk_atom::value, f.sha256, offset)
+void fetch_from(worker_ptr self, head_actor head, file_entry f, int64_t offset) {
+  self->request(head, chunk_timeout, chunk_atom::value, f.sha256, offset)
     .then(
       [=](file_chunk& c) {
         if (c.offset != offset)
@@ -167,7 +165,7 @@ void fetch_from(worker_ptr self, file_entry f, int64_t offset) {
                                 f.sha256.substr(0, 12));
           return fetch_done(self, f.sha256, "");
         }
-        fetch_from(self, f, offset + static_cast<int64_t>(c.data.size()));
+        fetch_from(self, head, f, offset + static_cast<int64_t>(c.data.size()));
       },
       [=](caf::error& err) {
         fetch_done(self, f.sha256, "fetching " + f.path + ": " + self->system().render(err));
@@ -287,9 +285,15 @@ worker_node_actor::behavior_type worker_node(worker_ptr self, worker_options opt
         rp.deliver(std::move(res));
         return rp;
       }
+      // Named in the attempt: the head places work on a node as soon as it
+      // has joined, maybe before the join's answer reached us (and a remote
+      // request's sender is not kept).
+      auto head = rs.head;
       auto& r = st.runs[id];
       r.rs = std::move(rs);
       r.promise = rp;
+      r.head = head;
+      std::vector<file_entry> to_fetch;
       if (!r.rs.shared_disk) {
         if (auto why = check_manifest(r.rs.competition); !why.empty()) {
           fail_run(self, id, why);
@@ -300,10 +304,13 @@ worker_node_actor::behavior_type worker_node(worker_ptr self, worker_options opt
           auto& waiters = st.fetching[f.sha256];
           waiters.push_back(id);
           if (waiters.size() == 1)
-            fetch_from(self, f, 0);
+            to_fetch.push_back(f);
         }
       }
       files_ready(self, id);
+      // After the bookkeeping: a fetch that fails at once ends the run.
+      for (auto& f : to_fetch)
+        fetch_from(self, head, f, 0);
       return rp;
     },
     [=](cancel_atom, uint64_t id) {
@@ -313,9 +320,11 @@ worker_node_actor::behavior_type worker_node(worker_ptr self, worker_options opt
     [=](stage_event_atom, job_event& ev) {
       auto& st = self->state;
       auto i = st.running.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
-      if (i == st.running.end() || !st.head)
+      if (i == st.running.end())
         return;
-      self->send(st.head, stage_event_atom::value, i->second, std::move(ev));
+      auto r = st.runs.find(i->second);
+      if (r != st.runs.end() && r->second.head)
+        self->send(r->second.head, stage_event_atom::value, i->second, std::move(ev));
     },
     [=](connected_atom, head_actor& head, const std::string& name, int64_t heartbeat_ms) {
       auto& st = self->state;
