@@ -152,4 +152,22 @@ CAF_TEST(read_chunk refuses a file that changed after the manifest was built) {
   CAF_CHECK_NOT_EQUAL(c.error().find("changed"), std::string::npos);
 }
 
+CAF_TEST(read_chunk refuses the old hash of a file that changed and was listed again) {
+  auto m = builder.build(data, desc);
+  CAF_REQUIRE(m);
+  auto old_sha = by_path(*m)["data/train.csv"].sha256;
+  write_file(data + "/train.csv", "id,y\n1,0\n2,1\n3,1\n");
+  auto m2 = builder.build(data, desc);  // another job lists the files again
+  CAF_REQUIRE(m2);
+  auto new_sha = by_path(*m2)["data/train.csv"].sha256;
+  CAF_REQUIRE_NOT_EQUAL(new_sha, old_sha);
+  // The new content must not be served under the old hash: a worker still
+  // fetching the old manifest would get a file that is not what it asked for.
+  auto c = builder.read_chunk(old_sha, 0);
+  CAF_CHECK(!c);
+  auto n = builder.read_chunk(new_sha, 0);
+  CAF_REQUIRE(n);
+  CAF_CHECK_EQUAL(n->data, "id,y\n1,0\n2,1\n3,1\n");
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
