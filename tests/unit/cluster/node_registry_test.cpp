@@ -363,4 +363,17 @@ CAF_TEST(a requester that dies mid-stage gets its attempt cancelled on the node)
   CAF_CHECK_EQUAL(fakes["A"].cancels, std::vector<uint64_t>({fakes["A"].runs[0].attempt_id}));
 }
 
+CAF_TEST(a heartbeat without a sender is ignored and the registry keeps answering) {
+  add_node("A", 1);
+  caf::anon_send(registry, heartbeat_atom::value, std::string{"A"}, int32_t{0});
+  sched.run();
+  auto v = view();
+  CAF_REQUIRE(node_in(v, "A"));
+  CAF_CHECK_EQUAL(node_in(v, "A")->state, "up");
+  // a heartbeat from the node itself is taken
+  caf::send_as(workers["A"], registry, heartbeat_atom::value, std::string{"A"}, int32_t{0});
+  sched.run();
+  CAF_CHECK_EQUAL(view().nodes.size(), 1u);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
