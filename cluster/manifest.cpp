@@ -87,6 +87,10 @@ result<file_chunk> manifest_builder::read_chunk(const std::string& sha, int64_t 
   if (p == path_of_.end())
     return failure{"no competition file with hash " + sha};
   auto& known = by_path_.at(p->second);
+  // The path was hashed again since (another build saw it change): its
+  // bytes are no longer the ones this hash names.
+  if (known.sha256 != sha)
+    return failure{p->second + " changed since it was listed; retry the stage"};
   int fd = ::open(p->second.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return io_error("cannot open " + p->second);

@@ -270,7 +270,9 @@ registry_actor::behavior_type node_registry(registry_ptr self, registry_options 
     [=](heartbeat_atom, const std::string& name, int32_t) {
       auto& st = self->state;
       auto n = st.nodes.find(name);
-      if (n != st.nodes.end() && n->second.id == self->current_sender()->node())
+      // An anonymous message (no sender, possible over BASP too) must not crash the head.
+      if (n != st.nodes.end() && self->current_sender()
+          && n->second.id == self->current_sender()->node())
         n->second.view.last_heartbeat = now_ms();
     },
     [=](stage_event_atom, uint64_t id, job_event& ev) {
