@@ -24,6 +24,7 @@
 #include "cluster/node_registry.hpp"
 #include "cluster/protocol.hpp"
 #include "cluster/tls.hpp"
+#include "cluster/tls_tunnel.hpp"
 #include "cluster/worker_health.hpp"
 #include "cluster/worker_node.hpp"
 #include "config/kagent_config.hpp"
@@ -113,12 +114,21 @@ int run_worker(caf::actor_system& sys, const server_options& opts, const sigset_
   wo.data_dir = opts.pipeline.data_dir;
   wo.launcher = {opts.sandbox, *host, opts.pipeline.stage_bin, opts.pipeline.python, name,
                  opts.pipeline.data_dir + "/logs", ""};
+  // With TLS the head link speaks BASP to the local end of a tunnel.
+  std::unique_ptr<cluster::tls_tunnel> tunnel;
+  if (tls_of(opts.cluster).enabled()) {
+    auto t = cluster::tls_tunnel::dial(tls_of(opts.cluster), where->first, where->second);
+    if (!t)
+      return fail("cluster TLS: " + t.error());
+    tunnel = std::move(*t);
+    where->first = "127.0.0.1";
+    where->second = tunnel->local_port();
+  }
   spawned all{sys, {}};
   auto node = cluster::spawn_worker_node(sys, wo);
   all.actors.push_back(caf::actor_cast<caf::actor>(node));
-  all.add(cluster::spawn_head_link(
-    sys, {where->first, where->second, tls_of(opts.cluster).enabled(), cluster::hello_of(wo)},
-    node));
+  all.add(cluster::spawn_head_link(sys, {where->first, where->second, cluster::hello_of(wo)},
+                                   node));
   auto health = cluster::worker_health::start(sys, opts.http.host, opts.http.port, node, name);
   if (!health)
     return fail("HTTP: " + health.error());
@@ -225,17 +235,30 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
     self->send(local, cluster::connected_atom::value,
                caf::actor_cast<cluster::head_actor>(registry), node, int64_t{60000});
   }
+  std::unique_ptr<cluster::tls_tunnel> tunnel;
   if (head) {
-    auto mm = cluster::connector(sys, tls_of(opts.cluster).enabled());
+    // With TLS, BASP listens on loopback only and the tunnel owns the port.
+    bool tls = tls_of(opts.cluster).enabled();
+    auto basp_host = tls ? std::string{"127.0.0.1"} : opts.cluster.host;
+    uint16_t basp_port = tls ? 0 : opts.cluster.port;
     caf::scoped_actor self{sys};
     std::string err;
-    self->request(mm, std::chrono::seconds(10), caf::publish_atom::value, opts.cluster.port,
+    self->request(sys.middleman().actor_handle(), std::chrono::seconds(10),
+                  caf::publish_atom::value, basp_port,
                   caf::actor_cast<caf::strong_actor_ptr>(caf::actor_cast<cluster::head_actor>(registry)),
-                  sys.message_types<cluster::head_actor>(), opts.cluster.host, true)
-      .receive([](uint16_t) {}, [&](caf::error& e) { err = sys.render(e); });
+                  sys.message_types<cluster::head_actor>(), basp_host, true)
+      .receive([&](uint16_t actual) { basp_port = actual; },
+               [&](caf::error& e) { err = sys.render(e); });
     if (!err.empty())
       return fail("cluster port " + opts.cluster.host + ":" + std::to_string(opts.cluster.port)
                   + ": " + err);
+    if (tls) {
+      auto t = cluster::tls_tunnel::serve(tls_of(opts.cluster), opts.cluster.host,
+                                          opts.cluster.port, basp_port);
+      if (!t)
+        return fail("cluster TLS: " + t.error());
+      tunnel = std::move(*t);
+    }
     log->info("cluster port open host={} port={} tls={} local_slots={}", opts.cluster.host,
               opts.cluster.port, tls_of(opts.cluster).enabled(), local_slots);
   }
@@ -332,7 +355,6 @@ int main(int argc, char** argv) {
     cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(cl.heartbeat_ms)});
     cfg.set("middleman.connection-timeout",
             caf::timespan{std::chrono::milliseconds(cl.connection_timeout_ms)});
-    cluster::configure_tls(cfg, tls_of(cl));
   }
   if (!cfg.llm_note.empty())
     get_logger("kagentd")->warn("{}", cfg.llm_note);

@@ -128,6 +128,10 @@ result<std::string> file_cache::view(const competition_manifest& m) {
   auto staging = root_ + "/views/.staging-" + m.key + "-" + std::to_string(::getpid());
   std::error_code ec;
   fs::remove_all(staging, ec);
+  // data/ exists even for a competition without public files: the stage
+  // mounts it.
+  if (!make_dirs(staging + "/data"))
+    return io_error("cannot create " + staging);
   for (auto& f : m.files) {
     auto target = staging + "/" + f.path;
     if (!make_dirs(fs::path(target).parent_path().string()))

@@ -5,7 +5,6 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
-#include "cluster/tls.hpp"
 #include "core/log.hpp"
 
 namespace kagent::cluster {
@@ -66,7 +65,7 @@ void connect(link_ptr self) {
   if (st.connecting || st.head)
     return;
   st.connecting = true;
-  auto mm = connector(self->system(), st.opts.tls);
+  auto mm = self->system().middleman().actor_handle();
   self->request(mm, connect_timeout, caf::connect_atom::value, st.opts.host, st.opts.port)
     .then(
       [=](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>& ifs) {

@@ -17,8 +17,7 @@ namespace kagent::cluster {
 
 struct link_options {
   std::string host;
-  uint16_t port = 4242;
-  bool tls = false;
+  uint16_t port = 4242;     ///< with TLS: the local end of the tls_tunnel
   node_hello hello;
   int64_t min_backoff_ms = 200;
   int64_t max_backoff_ms = 5000;

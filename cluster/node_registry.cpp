@@ -158,20 +158,26 @@ void finish_attempt(registry_ptr self, uint64_t id, stage_result res) {
   dispatch(self);
 }
 
-void lose_node(registry_ptr self, const std::string& name, const std::string& why) {
+/// `left`: the node shut down in order (SIGTERM), it was not lost.
+void lose_node(registry_ptr self, const std::string& name, const std::string& why,
+               bool left = false) {
   auto& st = self->state;
   auto n = st.nodes.find(name);
   if (n == st.nodes.end() || n->second.view.state != "up")
     return;
-  n->second.view.state = "lost";
+  n->second.view.state = left ? "left" : "lost";
   n->second.view.busy = 0;
-  ++st.lost_nodes;
+  if (!left)
+    ++st.lost_nodes;
   std::vector<uint64_t> lost;
   for (auto& [id, a] : st.attempts)
     if (a.node == name)
       lost.push_back(id);
   n->second.view.stages_lost += static_cast<int64_t>(lost.size());
-  st.log->warn("node lost name={} reason={} attempts_failed={}", name, why, lost.size());
+  if (left)
+    st.log->info("node left name={} attempts_failed={}", name, lost.size());
+  else
+    st.log->warn("node lost name={} reason={} attempts_failed={}", name, why, lost.size());
   for (auto id : lost) {
     auto a = std::move(st.attempts.at(id));
     st.attempts.erase(id);
@@ -183,11 +189,11 @@ void lose_node(registry_ptr self, const std::string& name, const std::string& wh
   // Keep the view short: the oldest lost nodes go first.
   size_t lost_count = 0;
   for (auto& [_, e] : st.nodes)
-    lost_count += e.view.state == "lost";
+    lost_count += e.view.state != "up";
   while (lost_count > st.opts.max_lost_listed) {
     auto oldest = st.nodes.end();
     for (auto i = st.nodes.begin(); i != st.nodes.end(); ++i)
-      if (i->second.view.state == "lost"
+      if (i->second.view.state != "up"
           && (oldest == st.nodes.end()
               || i->second.view.last_heartbeat < oldest->second.view.last_heartbeat))
         oldest = i;
@@ -256,7 +262,8 @@ registry_actor::behavior_type node_registry(registry_ptr self, registry_options 
     auto& st = self->state;
     for (auto& [name, n] : st.nodes)
       if (n.view.state == "up" && n.handle.address() == msg.source)
-        return lose_node(self, name, self->system().render(msg.reason));
+        return lose_node(self, name, self->system().render(msg.reason),
+                         msg.reason == caf::exit_reason::user_shutdown);
     // A job actor that died mid-stage: its attempt is killed, as a local
     // launcher kills the child of a requester that is gone.
     for (auto& [id, a] : st.attempts)
@@ -321,8 +328,11 @@ registry_actor::behavior_type node_registry(registry_ptr self, registry_options 
       auto& st = self->state;
       cluster_view v;
       v.head = st.opts.head;
-      for (auto& [_, n] : st.nodes)
+      for (auto& [_, n] : st.nodes) {
         v.nodes.push_back(n.view);
+        if (n.local && n.view.state == "up")
+          v.nodes.back().last_heartbeat = now_ms();  // in this process: alive while we answer
+      }
       std::stable_sort(v.nodes.begin(), v.nodes.end(), [](const node_view& a, const node_view& b) {
         return (a.state == "up") > (b.state == "up");
       });

@@ -30,7 +30,7 @@ struct node_view {
   int64_t last_heartbeat = 0;  ///< ms since the epoch
   int64_t stages_run = 0;      ///< attempts that ended there
   int64_t stages_lost = 0;     ///< attempts failed because the node was lost
-  std::string state;           ///< up or lost
+  std::string state;           ///< up, lost (died or froze) or left (shut down in order)
 };
 
 template <class Inspector>
@@ -66,7 +66,7 @@ using registry_actor = head_actor::extend<
 struct registry_options {
   std::string head;          ///< this node's name
   int64_t heartbeat_ms = 1000;
-  size_t max_lost_listed = 64;  ///< lost nodes kept in the view
+  size_t max_lost_listed = 64;  ///< lost and left nodes kept in the view
 };
 
 registry_actor spawn_node_registry(caf::actor_system& sys, registry_options opts,

@@ -1,13 +1,11 @@
-// Mutual TLS for the cluster port. BASP has no authentication of its own, so a cluster
-// port reachable from other hosts goes through CAF's openssl module, with every node
-// presenting a certificate from the cluster CA and verifying its peer's against it.
+// The certificate files of mutual TLS on the cluster port. BASP has no
+// authentication of its own, so a cluster port reachable from other hosts goes
+// through cluster/tls_tunnel, with every node presenting a certificate from the
+// cluster CA and verifying its peer's against it.
 #pragma once
 
 #include <string>
 
-#include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
-#include <caf/io/middleman_actor.hpp>
 
 namespace kagent::cluster {
 
@@ -23,14 +21,5 @@ struct tls_files {
 /// others may read is only logged as a warning.
 std::string check_tls_files(const tls_files& f);
 
-/// Loads caf::openssl::manager and sets openssl.certificate/key/cafile so that both
-/// sides present a certificate and both verify the peer against `f.ca`. Call before
-/// the actor_system exists and after cfg.load<caf::io::middleman>(). No-op when
-/// !f.enabled().
-void configure_tls(caf::actor_system_config& cfg, const tls_files& f);
-
-/// The middleman actor that publishes and connects over TLS when `tls` (the system
-/// must have been configured by configure_tls), over plain BASP otherwise.
-caf::io::middleman_actor connector(caf::actor_system& sys, bool tls);
 
 } // namespace kagent::cluster

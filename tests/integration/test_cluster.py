@@ -164,13 +164,17 @@ refused = subprocess.run([os.path.join(BUILD, "kagentd"), "--role=head", "--clus
 c.equal(refused.returncode, 2, "a non-loopback cluster port without TLS is refused")
 c.check("without TLS" in refused.stderr, f"and says why: {refused.stderr.strip()}")
 
-h = head(mirror, extra=tls(certs, "head")).start()
+# The real stages on a real example competition: its files travel to the
+# worker in chunks, the submission comes back.
+examples = os.path.join(SOURCE, "examples/competitions")
+h = head(examples, extra=tls(certs, "head")).start()
 others = []
 try:
-    ok = Worker("wok", h.cluster_port, extra=tls(certs, "wok")).start()
+    ok = Worker("wok", h.cluster_port, extra=tls(certs, "wok"), fake=False).start()
     others.append(ok)
     c.check(wait_until(lambda: nodes(h).get("wok", {}).get("state") == "up", 10),
             "a worker with a certificate of the cluster CA joins")
+    joined_at = nodes(h)["wok"]["joined_at"]
     plain = Worker("wplain", h.cluster_port).start(wait_joined=False)
     bad = Worker("wbad", h.cluster_port, extra=tls(foreign, "wbad")).start(wait_joined=False)
     others += [plain, bad]
@@ -179,9 +183,20 @@ try:
     c.check("wplain" not in names, "a worker without a certificate cannot join")
     c.check("wbad" not in names, "a worker with a certificate of another CA cannot join")
     c.equal(plain.health().get("status"), "joining", "the refused worker keeps trying")
-    st = h.wait_done(h.submit("quick"), 120)
+    job = h.submit("iris-species")
+    st = h.wait_done(job, 300)
     c.equal((st["status"], st["metadata"].get("node")), ("success", "wok"),
-            "a job runs over the TLS cluster port")
+            "a real job runs on the worker over the TLS cluster port")
+    sub = h.get(f"/result/{job}/submission.csv")
+    rows = sub.body.decode().splitlines()
+    c.check(sub.status == 200 and rows[0] == "id,species" and len(rows) > 10,
+            f"its submission came back: {rows[:2]}")
+    # CAF's own TLS left OpenSSL's error queue undrained: every refused
+    # handshake dropped the joined workers (and failed their stages).
+    c.equal(nodes(h)["wok"]["joined_at"], joined_at,
+            "refused handshakes leave the joined worker's connection alone")
+    c.check("file cached" in ok.tail(200) and ok.health()["cached_bytes"] > 0,
+            "the competition's files were sent to the worker and cached there")
 finally:
     for w in others:
         w.stop()
