@@ -2,8 +2,8 @@
 # Cluster mode on this machine: a head (--local-slots=0) and workers as
 # processes on loopback, the no-op stage (tests/fixtures/fake-stage) unless
 # said otherwise. Prints RESULT lines:
-#   overhead   per-stage time of no-op jobs, standalone vs head + 1 remote worker
-#   dispatch   stages/s with 1, 2, 4 workers (1 slot each), JOBS submitted at once
+#   overhead   per-step time of no-op jobs, standalone vs head + 1 remote worker
+#   dispatch   steps/s (stage placements) with 1, 2, 4 workers (1 slot each), JOBS submitted at once
 #   lost       ms until GET /cluster shows a worker lost: kill -9, and SIGSTOP
 #   bytes      TCP payload bytes on the cluster port per job (no-op and the real
 #              iris-species example), first run (worker cache cold) and second
@@ -86,18 +86,18 @@ def stages_run(port):
     return sum(n["stages_run"] for n in call(port, "GET", "/cluster")["nodes"])
 
 def batch(port, slug, n, timeout):
-    """Submits n jobs at once; prints wall_s, stage attempts per job (from
-    GET /cluster's stages_run: metadata.nodes names 4 stages, validate runs
-    too), the median per-attempt ms of a job, and the nodes used."""
+    """Submits n jobs at once; prints wall_s, steps per job (placements, from
+    GET /cluster's stages_run: 4 stages, train is 2 steps, solution.py then
+    validate), the median per-step ms of a job, and the nodes used."""
     before = stages_run(port)
     t0 = time.time()
     ids = [submit(port, slug) for _ in range(n)]
     done = wait_done(port, ids, timeout)
     wall = time.time() - t0
-    attempts = (stages_run(port) - before) / n
-    per = [1000 * (ts(s["completed_at"]) - ts(s["started_at"])) / attempts for s in done.values()]
+    steps = (stages_run(port) - before) / n
+    per = [1000 * (ts(s["completed_at"]) - ts(s["started_at"])) / steps for s in done.values()]
     nodes = sorted({n for s in done.values() for n in s["metadata"].get("nodes", {}).values()})
-    print(f"{wall:.3f} {attempts:g} {statistics.median(per):.1f} {','.join(nodes)}")
+    print(f"{wall:.3f} {steps:g} {statistics.median(per):.1f} {','.join(nodes)}")
 
 def one(port, slug, timeout):
     """One job, to the end; prints its wall time in s."""
@@ -198,8 +198,8 @@ py one "$hport" noop 60 >/dev/null  # warm-up, and the worker caches the noop fi
 read -r r_wall r_stages r_med r_nodes < <(py batch "$hport" noop "$JOBS" 600)
 awk -v sw="$s_wall" -v rw="$r_wall" -v n="$JOBS" -v st="$s_stages" -v sm="$s_med" -v rm="$r_med" 'BEGIN {
   s = 1000 * sw / (n * st); r = 1000 * rw / (n * st)
-  printf "RESULT overhead jobs=%d attempts_per_job=%g standalone_ms_per_stage=%.1f remote_ms_per_stage=%.1f remote_minus_standalone_ms=%.1f\n", n, st, s, r, r - s
-  printf "RESULT overhead_job_median standalone_ms_per_stage=%.1f remote_ms_per_stage=%.1f difference_ms=%.1f\n", sm, rm, rm - sm }'
+  printf "RESULT overhead jobs=%d steps_per_job=%g standalone_ms_per_step=%.1f remote_ms_per_step=%.1f remote_minus_standalone_ms=%.1f\n", n, st, s, r, r - s
+  printf "RESULT overhead_job_median standalone_ms_per_step=%.1f remote_ms_per_step=%.1f difference_ms=%.1f\n", sm, rm, rm - sm }'
 [ "$r_nodes" = w1 ] || echo "NOTE overhead: remote jobs ran on nodes $r_nodes, not only w1"
 
 # --- 2. dispatch rate ----------------------------------------------------------
@@ -209,7 +209,7 @@ for n in $WORKERS; do
   py one "$hport" noop 60 >/dev/null
   read -r wall stages _ nodes < <(py batch "$hport" noop "$JOBS" 600)
   awk -v w="$wall" -v n="$JOBS" -v st="$stages" -v k="$n" -v nodes="$nodes" 'BEGIN {
-    printf "RESULT dispatch workers=%d jobs=%d attempts=%d wall_s=%.2f attempts_per_s=%.1f nodes_used=%s\n", k, n, n * st, w, n * st / w, nodes }'
+    printf "RESULT dispatch workers=%d jobs=%d steps=%d wall_s=%.2f steps_per_s=%.1f nodes_used=%s\n", k, n, n * st, w, n * st / w, nodes }'
 done
 for name in "${!worker_pid[@]}"; do stop_worker "$name"; done
 
