@@ -19,6 +19,7 @@ fake=(--stage-bin="$root/tests/fixtures/fake-stage" --python=/opt/kagent/kagent-
 tmp=$(mktemp -d /tmp/kagent-bench-cluster.XXXXXX); chmod 755 "$tmp"
 pids=()
 cleanup() {
+  local rc=$?
   # A stopped worker ignores SIGTERM until continued.
   for p in "${pids[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill -TERM "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do
@@ -26,6 +27,11 @@ cleanup() {
     kill -KILL "$p" 2>/dev/null || true
   done
   wait 2>/dev/null || true
+  if [ "$rc" -ne 0 ]; then
+    # The nodes' logs say why; the databases and caches go.
+    mkdir -p "$tmp.logs"; cp "$tmp"/*.log "$tmp.logs/" 2>/dev/null || true
+    echo "bench_cluster: failed (exit $rc); logs in $tmp.logs" >&2
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
