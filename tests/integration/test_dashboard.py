@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The dashboard at GET / in headless Chromium (Debian's chromium, chromium-driver
 and python3-selenium): the page loads with no outside resources, shows the
-health figures, submits through the form (and shows a 400's detail), follows a
+health figures and the nodes of GET /cluster, submits through the form (and shows a 400's detail), follows a
 job to success over the live updates, downloads its submission.csv, shows its
 logs, and cancels a slow job with its button. Leaves a screenshot in /tmp."""
 import os
@@ -146,8 +146,26 @@ def run(c, srv, driver, downloads):
                     'src="http', 'href="http'):
         c.check(outside not in page, f"the page loads nothing from outside ({outside!r})")
 
+    c.check('id="nodes-panel"' in page and 'request("GET", "cluster")' in page,
+            "the page has a nodes panel that fetches /cluster")
+
+    # --- GET /cluster of a standalone server: itself, one node ------------
+    r = srv.get("/cluster")
+    c.equal(r.status, 200, "GET /cluster answers 200 on a standalone server")
+    nodes = r.json()["nodes"] if r.status == 200 else []
+    c.equal(len(nodes), 1, f"a standalone server lists exactly one node: {nodes}")
+    if nodes:
+        c.equal(nodes[0]["state"], "up", "its one node is up")
+        c.equal(nodes[0]["slots"], 3, "its one node has --max-running slots")
+        c.equal(r.json()["slots"], 3, "the cluster's slots are --max-running")
+
     driver.get(base)
     c.check("kagent" in driver.title, f"title: {driver.title!r}")
+    if nodes:
+        name = nodes[0]["name"]
+        c.check(wait(lambda: text(driver, f'#nodes-body tr[data-node="{name}"] .node-state') == "up"
+                     and text(driver, f'#nodes-body tr[data-node="{name}"] .node-busy') == "0 / 3", 10),
+                f"the nodes panel shows {name} up with 0 / 3 slots busy: {text(driver, '#nodes-body')!r}")
 
     # --- header figures from /health ---------------------------------------
     c.check(wait(lambda: text(driver, "#health-text") == "healthy", 15),
