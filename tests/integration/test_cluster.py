@@ -65,6 +65,11 @@ try:
     used = {n for d in done for n in d["metadata"]["nodes"].values()}
     c.check(used <= {"w1", "w2"} and len(used) == 2, f"metadata names the nodes: {used}")
     c.check(len(done[0]["metadata"]["nodes"]) == 4, "every stage names its node")
+    log = events(h, jobs[0])
+    c.check(all(f"plain log line from {s}" in log for s in ("analyze", "plan", "generate", "train")),
+            "the remote stages' lines reach the job's events")
+    c.check(log.index("plain log line from analyze") < log.index("plain log line from train"),
+            "in order")
 
     # -- kill -9 of the worker running train -------------------------------------
     job = h.submit("slow")
