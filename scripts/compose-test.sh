@@ -238,16 +238,17 @@ say "submission.csv: $rows rows, header $(head -n 1 "$work/submission.csv")"
 # --- where it ran ----------------------------------------------------------------
 where="on the head (standalone)"
 if [ "$mode" = cluster ]; then
-  # Every "node"-named value in the job's status (top level or metadata).
+  # Every value under a "node"-named key of the job's status: metadata.node
+  # (the last stage's) and metadata.nodes {stage: node}.
   nodes=$(/usr/bin/python3 - "$work/status.json" <<'PY'
 import json, sys
 found = set()
-def walk(v, key=""):
+def walk(v, under=False):
     if isinstance(v, dict):
-        for k, x in v.items(): walk(x, k)
+        for k, x in v.items(): walk(x, under or "node" in k.lower())
     elif isinstance(v, list):
-        for x in v: walk(x, key)
-    elif isinstance(v, str) and "node" in key.lower() and v:
+        for x in v: walk(x, under)
+    elif isinstance(v, str) and under and v:
         found.add(v)
 walk(json.load(open(sys.argv[1])))
 print(" ".join(sorted(found)))
