@@ -87,7 +87,8 @@ int run_keys_command(int argc, char** argv) {
   std::optional<pg::embedded_postgres> embedded;
   auto conninfo = opts.database.url;
   if (conninfo.empty()) {
-    auto pg = pg::embedded_postgres::start({opts.pipeline.data_dir, opts.database.pg_bin});
+    auto pg = pg::embedded_postgres::start(
+      {opts.pipeline.data_dir, opts.database.pg_dir, opts.database.pg_bin});
     if (!pg)
       return fail("embedded PostgreSQL in " + opts.pipeline.data_dir + ": "
                     + detail_of(pg.error())
