@@ -50,6 +50,7 @@ const option_doc option_docs[] = {
   {"--rate-limit=N", "10", "POST /run per API key and minute; beyond: 429 + Retry-After (0: none)"},
   {"--max-queued-per-key=N", "100", "waiting jobs per API key; beyond: 429 (0: none)"},
   {"--pg-dir=DIR", "DATA_DIR/pg", "where the embedded PostgreSQL cluster lives"},
+  {"--pg-bin=DIR", "/usr/lib/postgresql/15/bin", "PostgreSQL's programs (initdb, pg_ctl) for the embedded cluster"},
   {"--max-queued=N", "1000", "jobs waiting for a slot before POST /run answers 429"},
   {"--max-running=N", "2", "jobs running at once (launcher slots)"},
   {"--retry-after=S", "5", "Retry-After seconds sent with 429"},
@@ -210,6 +211,7 @@ kagent_config::kagent_config() {
     .add(opts.admission.rate_limit_per_min, "rate-limit", "POST /run per API key and minute")
     .add(opts.admission.max_queued_per_key, "max-queued-per-key", "waiting jobs per API key")
     .add(opts.database.pg_dir, "pg-dir", "embedded cluster directory")
+    .add(opts.database.pg_bin, "pg-bin", "PostgreSQL's programs for the embedded cluster")
     .add(opts.admission.max_queued, "max-queued", "queued jobs before 429")
     .add(opts.admission.max_running, "max-running", "jobs running at once")
     .add(opts.admission.retry_after_s, "retry-after", "Retry-After seconds on 429")
