@@ -320,6 +320,11 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
 } // namespace
 
 int main(int argc, char** argv) {
+  // What kagentd makes for stages (staging mounts, job and cache folders)
+  // must be reachable by the stage user whatever umask we inherited (077
+  // made bwrap fail: "Can't find source path"); private files set their
+  // own modes.
+  umask(022);
   if (is_keys_command(argc, argv))
     return run_keys_command(argc, argv);
   for (int i = 1; i < argc; ++i)
