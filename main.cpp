@@ -127,11 +127,14 @@ int run_worker(caf::actor_system& sys, const server_options& opts, const sigset_
   spawned all{sys, {}};
   auto node = cluster::spawn_worker_node(sys, wo);
   all.actors.push_back(caf::actor_cast<caf::actor>(node));
-  all.add(cluster::spawn_head_link(sys, {where->first, where->second, cluster::hello_of(wo)},
-                                   node));
   auto health = cluster::worker_health::start(sys, opts.http.host, opts.http.port, node, name);
   if (!health)
     return fail("HTTP: " + health.error());
+  // What GET /cluster shows operators: where this worker's /health answers.
+  auto any = opts.http.host == "0.0.0.0" || opts.http.host == "::";
+  wo.address = (any ? host_name() : opts.http.host) + ":" + std::to_string((*health)->port());
+  all.add(cluster::spawn_head_link(sys, {where->first, where->second, cluster::hello_of(wo)},
+                                   node));
   log->info("kagentd worker name={} slots={} joining={} health={}:{} sandbox={} {}", name,
             wo.slots, opts.cluster.join, opts.http.host, (*health)->port(), opts.sandbox.mode,
             host->describe(opts.sandbox));

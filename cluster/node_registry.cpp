@@ -231,7 +231,8 @@ join_ack join(registry_ptr self, node_hello& hello, worker_actor& worker) {
   e.id = worker.node();
   e.local = local;
   e.view.name = hello.name;
-  e.view.address = local ? "local" : to_string(worker.node());
+  e.view.address = local ? "local" : hello.address.substr(0, 255);
+  e.view.node_id = to_string(worker.node());
   e.view.slots = hello.slots;
   e.view.sandbox = hello.sandbox;
   e.view.version = hello.version;

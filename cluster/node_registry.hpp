@@ -21,7 +21,8 @@ namespace kagent::cluster {
 /// One node as GET /cluster shows it.
 struct node_view {
   std::string name;
-  std::string address;      ///< "local" for the head's own node
+  std::string address;      ///< host:port of its /health; "local" for the head's own node
+  std::string node_id;      ///< CAF's node id (host hash#pid)
   int32_t slots = 0;
   int32_t busy = 0;
   std::string sandbox;
@@ -35,7 +36,7 @@ struct node_view {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_view& x) {
-  return f(caf::meta::type_name("node_view"), x.name, x.address, x.slots, x.busy, x.sandbox,
+  return f(caf::meta::type_name("node_view"), x.name, x.address, x.node_id, x.slots, x.busy, x.sandbox,
            x.version, x.joined_at, x.last_heartbeat, x.stages_run, x.stages_lost, x.state);
 }
 

@@ -26,7 +26,7 @@
 namespace kagent::cluster {
 
 /// Bumped whenever a struct below or an interface changes shape.
-constexpr const char* protocol_version = "kagent-cluster/1";
+constexpr const char* protocol_version = "kagent-cluster/2";
 
 /// Largest piece of a file in one message.
 constexpr int64_t chunk_bytes = 1 << 20;
@@ -41,13 +41,14 @@ struct node_hello {
   int32_t slots = 0;     ///< stages it runs at once
   std::string sandbox;   ///< bwrap or process
   std::string version;   ///< kagentd version
+  std::string address;   ///< where an operator reaches it: host:port of its /health
   std::string protocol = protocol_version;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_hello& x) {
   return f(caf::meta::type_name("node_hello"), x.name, x.slots, x.sandbox, x.version,
-           x.protocol);
+           x.address, x.protocol);
 }
 
 /// The head's answer to a join.

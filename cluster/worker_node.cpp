@@ -254,6 +254,7 @@ node_hello hello_of(const worker_options& opts) {
   h.slots = opts.slots;
   h.sandbox = opts.launcher.sandbox.mode;
   h.version = opts.version;
+  h.address = opts.address;
   return h;
 }
 

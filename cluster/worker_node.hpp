@@ -53,6 +53,7 @@ struct worker_options {
   std::string name;
   int32_t slots = 1;
   std::string version;
+  std::string address;         ///< host:port of its /health, told to the head
   std::string data_dir;        ///< <data_dir>/jobs and <data_dir>/cache for remote attempts
   launcher_options launcher;   ///< each slot's
 };

@@ -177,6 +177,7 @@ std::string cluster_json(const cluster::cluster_view& v) {
     w.StartObject();
     put(w, "name", n.name);
     put(w, "address", n.address);
+    put(w, "node_id", n.node_id);
     put(w, "state", n.state);
     w.Key("slots");
     w.Int(n.slots);

@@ -52,6 +52,8 @@ try:
     w1 = Worker("w1", h.cluster_port, slots=2).start()
     workers.append(w1)
     c.equal(capacity(h), 2, "capacity is the joined worker's slots")
+    c.equal(nodes(h)["w1"]["address"], f"127.0.0.1:{w1.port}",
+            "a node's address is where its /health answers")
     jobs = [h.submit("quick") for _ in range(8)]
     time.sleep(1.0)
     w2 = Worker("w2", h.cluster_port, slots=2).start()
