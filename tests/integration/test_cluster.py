@@ -59,6 +59,9 @@ try:
     w2 = Worker("w2", h.cluster_port, slots=2).start()
     workers.append(w2)
     c.check(wait_until(lambda: capacity(h) == 4, 10), "capacity grows when w2 joins")
+    metrics = h.get("/metrics").body.decode()
+    c.check('kagent_node_up{node="w2"} 1' in metrics and 'kagent_node_slots{node="w1"} 2' in metrics
+            and "kagent_cluster_slots 4" in metrics, "/metrics has per-node gauges")
     done = [h.wait_done(j, 180) for j in jobs]
     c.equal([d["status"] for d in done], ["success"] * 8, "8 jobs over two workers succeed")
     ran = nodes(h)
@@ -94,6 +97,8 @@ try:
     c.check("lost during the stage" in log and "retrying" in log,
             "the job's events say the node was lost and the stage retried")
     c.equal(nodes(h)[victim]["stages_lost"], 1, "the lost attempt is counted on its node")
+    c.check(f'kagent_node_up{{node="{victim}"}} 0' in h.get("/metrics").body.decode(),
+            "its gauge says it is down")
     # It comes back under the same name.
     revived = Worker(victim, h.cluster_port, slots=2).start()
     workers.append(revived)
