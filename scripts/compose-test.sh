@@ -16,7 +16,7 @@
 # (job timeout, 600 s), KAGENT_TEST_MODE=cluster|standalone (default: detect),
 # KAGENT_KEEP=1 (leave the stack up for a look; `podman-compose -p kagent-test
 # -f FILE down -v` later).
-# Needs root, podman, podman-compose (/work/shared/tools/podman-setup.sh) and,
+# Needs root, podman and podman-compose (apt install podman podman-compose) and,
 # with podman's CNI backend, the dnsname plugin so services find each other
 # by name (installed here from Debian when missing).
 set -euo pipefail
@@ -70,8 +70,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- prerequisites -----------------------------------------------------------
-command -v podman >/dev/null || fail "no podman (run /work/shared/tools/podman-setup.sh)"
-command -v podman-compose >/dev/null || fail "no podman-compose (run /work/shared/tools/podman-setup.sh)"
+command -v podman >/dev/null || fail "no podman (apt install podman)"
+command -v podman-compose >/dev/null || fail "no podman-compose (apt install podman-compose)"
 if podman info --format '{{.Host.NetworkBackend}}' 2>/dev/null | grep -q cni \
    && [ ! -x /usr/lib/cni/dnsname ]; then
   say "installing podman's dnsname CNI plugin (service names as host names)"
