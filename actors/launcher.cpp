@@ -40,6 +40,7 @@ struct run_state {
   stage_request req;
   caf::response_promise promise;
   caf::actor requester;
+  caf::actor sink;                               // gets the lines; the requester if none
   int64_t started_ms = 0;
   bool timed_out = false;
   bool cancelled = false;
@@ -54,6 +55,7 @@ struct queued_run {
   stage_request req;
   caf::response_promise promise;
   caf::actor requester;
+  caf::actor sink;
 };
 
 struct launcher_state {
@@ -148,7 +150,7 @@ bool running(launcher_actor self, uint64_t id) {
 
 /// Starts `req` for `requester`; the result goes to `promise`.
 void begin(launcher_actor self, stage_request req, caf::response_promise promise,
-           caf::actor requester) {
+           caf::actor requester, caf::actor sink) {
   auto& st = self->state;
   // Watched from before the child exists, so its death is never missed.
   if (requester)
@@ -160,6 +162,7 @@ void begin(launcher_actor self, stage_request req, caf::response_promise promise
   req.description = absolute(req.description);
   r->req = std::move(req);
   r->requester = requester;
+  r->sink = sink ? sink : requester;
   r->promise = promise;
   r->started_ms = now_ms();
   if (auto err = start(self, *r)) {
@@ -180,6 +183,22 @@ void begin(launcher_actor self, stage_request req, caf::response_promise promise
   st.run = std::move(r);
 }
 
+caf::result<stage_result> accept_run(launcher_actor self, stage_request req, caf::actor sink) {
+  auto& st = self->state;
+  if (st.run && (!st.run->abandoned || st.queued))
+    return make_error(errc::conflict, "launcher busy");
+  auto requester = caf::actor_cast<caf::actor>(self->current_sender());
+  auto rp = self->make_response_promise();
+  if (st.run) {
+    // The dying run is gone within moments; this one starts right after
+    // (begin() watches its requester from then on).
+    st.queued = queued_run{std::move(req), rp, requester, std::move(sink)};
+    return rp;
+  }
+  begin(self, std::move(req), rp, requester, std::move(sink));
+  return rp;
+}
+
 caf::behavior launcher(launcher_actor self, launcher_options opts) {
   self->state.opts = std::move(opts);
   // A requester that dies mid-stage (a crashed job actor) takes its child
@@ -195,19 +214,12 @@ caf::behavior launcher(launcher_actor self, launcher_options opts) {
   });
   return {
     [=](run_atom, stage_request& req) -> caf::result<stage_result> {
-      auto& st = self->state;
-      if (st.run && (!st.run->abandoned || st.queued))
-        return make_error(errc::conflict, "launcher busy");
-      auto requester = caf::actor_cast<caf::actor>(self->current_sender());
-      auto rp = self->make_response_promise();
-      if (st.run) {
-        // The dying run is gone within moments; this one starts right after
-        // (begin() watches its requester from then on).
-        st.queued = queued_run{std::move(req), rp, requester};
-        return rp;
-      }
-      begin(self, std::move(req), rp, requester);
-      return rp;
+      return accept_run(self, std::move(req), caf::actor{});
+    },
+    // The lines go to `sink` (the job actor of a stage on this machine: no
+    // relay between the stage and its job), the result to the requester.
+    [=](run_atom, stage_request& req, caf::actor& sink) -> caf::result<stage_result> {
+      return accept_run(self, std::move(req), std::move(sink));
     },
     [=](cancel_atom, const std::string& job_id) {
       auto& run = self->state.run;
@@ -243,8 +255,8 @@ caf::behavior launcher(launcher_actor self, launcher_options opts) {
       (void)ignored; // a full disk must not stop the stage
       line.pop_back();
       auto ev = to_event(r.req, static_cast<sandbox::child_stream>(stream), line, r.lines);
-      if (r.requester && !r.abandoned)
-        self->send(r.requester, stage_event_atom::value, std::move(ev));
+      if (r.sink && !r.abandoned)
+        self->send(r.sink, stage_event_atom::value, std::move(ev));
     },
     [=](child_atom, uint64_t id, const sandbox::child_exit& ex) {
       auto& st = self->state;
@@ -259,7 +271,7 @@ caf::behavior launcher(launcher_actor self, launcher_options opts) {
       run.reset();
       if (auto next = std::move(st.queued)) {
         st.queued.reset();
-        begin(self, std::move(next->req), next->promise, next->requester);
+        begin(self, std::move(next->req), next->promise, next->requester, next->sink);
       }
     },
   };

@@ -105,6 +105,10 @@ void place(registry_ptr self, const std::string& node, waiting_attempt w) {
   rs.req = w.req;
   rs.shared_disk = n.local;
   rs.head = caf::actor_cast<head_actor>(self);
+  // In this process the lines need no relay (and no extra hops: a chatty
+  // stage's lines reached WebSocket clients in bursts past their bound).
+  if (n.local)
+    rs.sink = w.requester;
   w.req.inputs.clear();  // kept with the attempt only to find it again
   st.log->debug("attempt placed id={} job_id={} stage={} node={}", id, w.req.job_id,
                 w.req.stage, node);

@@ -130,12 +130,14 @@ struct remote_stage {
   bool shared_disk = false;
   competition_manifest competition; ///< empty with shared_disk
   head_actor head;                  ///< where lines go and files come from
+  caf::actor sink;                  ///< shared_disk only: the job actor, which gets the
+                                    ///< lines straight from the launcher (same process)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, remote_stage& x) {
   return f(caf::meta::type_name("remote_stage"), x.attempt_id, x.req, x.shared_disk,
-           x.competition, x.head);
+           x.competition, x.head, x.sink);
 }
 
 /// Registers the cluster's payload types under fixed names.

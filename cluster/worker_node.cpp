@@ -193,7 +193,12 @@ void start_ready(worker_ptr self) {
     auto& launcher = st.launchers[static_cast<size_t>(slot)];
     st.running[launcher.address()] = id;
     auto guard = std::chrono::milliseconds(r->second.rs.req.timeout_ms) + launcher_guard;
-    self->request(launcher, guard, run_atom::value, r->second.rs.req)
+    auto req = r->second.rs.req;
+    auto sink = r->second.rs.sink;
+    auto sent = sink ? self->request(launcher, guard, run_atom::value, std::move(req), sink)
+                     : self->request(launcher, guard, run_atom::value, std::move(req),
+                                     caf::actor_cast<caf::actor>(self));
+    std::move(sent)
       .then(
         [=](stage_result& res) {
           auto& st = self->state;
