@@ -92,6 +92,20 @@ std::string node_name(const cluster_options& c) {
   return c.node_name.empty() ? host_name() : c.node_name;
 }
 
+// One node's stage slots on this host; `llm_socket` only for the head's own.
+cluster::worker_options node_options(const server_options& opts, const sandbox::host_setup& host,
+                                     const std::string& name, size_t slots,
+                                     const std::string& llm_socket) {
+  cluster::worker_options wo;
+  wo.name = name;
+  wo.slots = static_cast<int32_t>(slots);
+  wo.version = KAGENT_VERSION;
+  wo.data_dir = opts.pipeline.data_dir;
+  wo.launcher = {opts.sandbox, host, opts.pipeline.stage_bin, opts.pipeline.python, name,
+                 opts.pipeline.data_dir + "/logs", llm_socket};
+  return wo;
+}
+
 // A worker: launcher slots behind the worker interface, joined to a head;
 // no database, no mirrors, no secrets.
 int run_worker(caf::actor_system& sys, const server_options& opts, const sigset_t& stop_signals) {
@@ -107,13 +121,7 @@ int run_worker(caf::actor_system& sys, const server_options& opts, const sigset_
     return fail("--join must be HOST:PORT, got '" + opts.cluster.join + "'");
   mkdir(opts.pipeline.data_dir.c_str(), 0755);
   auto name = node_name(opts.cluster);
-  cluster::worker_options wo;
-  wo.name = name;
-  wo.slots = static_cast<int32_t>(opts.cluster.slots);
-  wo.version = KAGENT_VERSION;
-  wo.data_dir = opts.pipeline.data_dir;
-  wo.launcher = {opts.sandbox, *host, opts.pipeline.stage_bin, opts.pipeline.python, name,
-                 opts.pipeline.data_dir + "/logs", ""};
+  auto wo = node_options(opts, *host, name, opts.cluster.slots, "");
   // With TLS the head link speaks BASP to the local end of a tunnel.
   std::unique_ptr<cluster::tls_tunnel> tunnel;
   if (tls_of(opts.cluster).enabled()) {
@@ -218,13 +226,7 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   all.actors.push_back(caf::actor_cast<caf::actor>(registry));
   auto local_slots = head ? opts.cluster.local_slots : opts.admission.max_running;
   if (local_slots > 0) {
-    cluster::worker_options wo;
-    wo.name = node;
-    wo.slots = static_cast<int32_t>(local_slots);
-    wo.version = KAGENT_VERSION;
-    wo.data_dir = opts.pipeline.data_dir;
-    wo.launcher = {opts.sandbox, *host, opts.pipeline.stage_bin, opts.pipeline.python, node,
-                   opts.pipeline.data_dir + "/logs", opts.pipeline.llm.socket};
+    auto wo = node_options(opts, *host, node, local_slots, opts.pipeline.llm.socket);
     auto local = cluster::spawn_worker_node(sys, wo);
     all.actors.push_back(caf::actor_cast<caf::actor>(local));
     caf::scoped_actor self{sys};
