@@ -14,7 +14,7 @@ enum class api_kind : uint8_t {
   submit,      ///< POST /run
   status,      ///< GET /status/{id}
   submission,  ///< GET /result/{id}/submission.csv
-  solution,    ///< GET /result/{id}/solution.py
+  stage_file,  ///< GET /result/{id}/{solution.py,profile.json,plan.json,metrics.json,validation.json}
   logs,        ///< GET /logs/{id}
   list,        ///< GET /jobs
   health,      ///< GET /health
@@ -32,7 +32,7 @@ const char* to_string(api_kind x);
 /// A validated call: job ids are UUIDs, filters and limits are in range.
 struct api_call {
   api_kind kind = api_kind::health;
-  std::string job_id;         ///< status, submission, solution, logs, cancel
+  std::string job_id;         ///< status, submission, stage_file, logs, cancel
   std::string key_hash;       ///< SHA-256 of the API key the request carries; "" = none
   std::string url;            ///< submit: the competition URL, trimmed
   std::string idempotency_key;  ///< submit: the Idempotency-Key header; "" = none
@@ -42,6 +42,7 @@ struct api_call {
   int32_t limit = 100;        ///< list: 1..1000
   int64_t since = 0;          ///< ws_job: replay events with seq > since
   std::string message;        ///< kaggle_submit: the submission's description
+  std::string file;           ///< stage_file: one of http/stage_files.hpp's names
   int64_t http_in_flight = 0; ///< metrics: the server's counters when routed
   int64_t http_sessions = 0;  ///< metrics
   int64_t ws_sessions = 0;    ///< metrics

@@ -1,4 +1,5 @@
 #include "http/bridge.hpp"
+#include "http/stage_files.hpp"
 
 #include <memory>
 
@@ -95,21 +96,27 @@ void submission(const bridge_env& env, const principal& who, const api_call& c, 
   }, done);
 }
 
-void solution(const bridge_env& env, const principal& who, const api_call& c, reply_fn done) {
-  with_job(env, who, c.job_id, [env, done](job_record& job) {
+// A file a stage committed (http/stage_files.hpp), from the job's checkpoints.
+void stage_file(const bridge_env& env, const principal& who, const api_call& c, reply_fn done) {
+  const auto* file = find_stage_file(c.file);
+  if (file == nullptr)
+    return done(error_response(404, "Not Found"));
+  auto missing = std::string{file->name} + " not available";
+  with_job(env, who, c.job_id, [env, done, file, missing](job_record& job) {
     env.self->request(env.b.db_reader, env.timeout, checkpoint_atom::value, job.id)
       .then(
-        [done](checkpoints& cps) {
-          auto stage = cps.find("generate");
-          if (stage == cps.end() || stage->second.count("solution.py") == 0)
-            return done(error_response(404, "solution.py not available"));
-          auto res = make_response(200, std::move(stage->second["solution.py"]),
-                                   "text/x-python");
-          res.set(bhttp::field::content_disposition, "attachment; filename=\"solution.py\"");
+        [done, file, missing](checkpoints& cps) {
+          auto stage = cps.find(file->stage);
+          if (stage == cps.end() || stage->second.count(file->name) == 0)
+            return done(error_response(404, missing));
+          auto res = make_response(200, std::move(stage->second[file->name]),
+                                   file->content_type);
+          res.set(bhttp::field::content_disposition,
+                  std::string{"attachment; filename=\""} + file->name + "\"");
           done(std::move(res));
         },
-        [env, done](caf::error& err) {
-          done(code_of(err) == errc::not_found ? error_response(404, "solution.py not available")
+        [env, done, missing](caf::error& err) {
+          done(code_of(err) == errc::not_found ? error_response(404, missing)
                                                : env.fail("checkpoint", err));
         });
   }, done);
@@ -295,7 +302,7 @@ caf::behavior bridge(caf::event_based_actor* self, backends b, server_info info,
                             [done](job_record& job) { done(json_response(200, status_json(job))); },
                             done);
           case api_kind::submission: return submission(env, who, c, done);
-          case api_kind::solution: return solution(env, who, c, done);
+          case api_kind::stage_file: return stage_file(env, who, c, done);
           case api_kind::logs: return logs(env, who, c, done);
           case api_kind::list: return list(env, who, c, done);
           case api_kind::cancel: return cancel(env, who, c, done);

@@ -11,6 +11,7 @@
 #include "core/sha256.hpp"
 #include "core/uuid.hpp"
 #include "http/dashboard.hpp"
+#include "http/stage_files.hpp"
 #include "http/url.hpp"
 #include "core/json_parse.hpp"
 
@@ -329,10 +330,14 @@ route_result route(const request& req, const router_limits& limits) {
       return method_not_allowed("GET");
     return job_call(s[0] == "status" ? api_kind::status : api_kind::logs, s[1]);
   }
-  if (n == 3 && s[0] == "result" && (s[2] == "submission.csv" || s[2] == "solution.py")) {
+  if (n == 3 && s[0] == "result" && (s[2] == "submission.csv" || find_stage_file(s[2]))) {
     if (!get)
       return method_not_allowed("GET");
-    return job_call(s[2] == "solution.py" ? api_kind::solution : api_kind::submission, s[1]);
+    if (s[2] == "submission.csv")
+      return job_call(api_kind::submission, s[1]);
+    auto r = job_call(api_kind::stage_file, s[1]);
+    r.call.file = s[2];
+    return r;
   }
   return not_found();
 }
@@ -342,7 +347,7 @@ const char* to_string(api_kind x) {
     case api_kind::submit: return "submit";
     case api_kind::status: return "status";
     case api_kind::submission: return "submission";
-    case api_kind::solution: return "solution";
+    case api_kind::stage_file: return "stage_file";
     case api_kind::logs: return "logs";
     case api_kind::list: return "list";
     case api_kind::health: return "health";

@@ -74,6 +74,17 @@ def run_checks(c, srv):
     r = srv.get(f"/result/{job}/solution.py")
     c.equal(r.status, 200, "solution.py download")
     c.check(b"fake solution" in r.body, "solution.py content")
+    # The agent's records, as each stage committed them (the dashboard's job page).
+    for name, key, value in (("profile.json", "metric", "accuracy"),
+                             ("plan.json", "candidates", ["fake"]),
+                             ("metrics.json", "chosen", "fake"),
+                             ("validation.json", "valid", True)):
+        r = srv.get(f"/result/{job}/{name}")
+        c.equal(r.status, 200, f"{name} download")
+        c.check(r.headers.get("Content-Type", "").startswith("application/json"),
+                f"{name} is JSON")
+        c.equal(r.json().get(key), value, f"{name} is the stage's file")
+    c.equal(srv.get(f"/result/{job}/stdout.log").status, 404, "other job files are not served")
 
     r = srv.get(f"/logs/{job}")
     c.equal(r.status, 200, "logs status")

@@ -242,8 +242,18 @@ CAF_TEST(job endpoints with a UUID become calls with the lowercase id) {
   CAF_CHECK(!r.immediate && r.call.kind == api_kind::logs);
   r = go(make(bhttp::verb::get, "/result/" + std::string{id} + "/submission.csv"));
   CAF_CHECK(!r.immediate && r.call.kind == api_kind::submission);
-  r = go(make(bhttp::verb::get, "/result/" + std::string{id} + "/solution.py"));
-  CAF_CHECK(!r.immediate && r.call.kind == api_kind::solution);
+  for (std::string file : {"solution.py", "profile.json", "plan.json", "metrics.json",
+                           "validation.json"}) {
+    r = go(make(bhttp::verb::get, "/result/" + std::string{id} + "/" + file));
+    CAF_CHECK(!r.immediate && r.call.kind == api_kind::stage_file);
+    CAF_CHECK_EQUAL(r.call.file, file);
+  }
+  // Only the listed names reach the actors: nothing else of the job directory.
+  for (std::string file : {"stdout.log", "solution_template.py", "..", "metrics.json.bak"}) {
+    r = go(make(bhttp::verb::get, "/result/" + std::string{id} + "/" + file));
+    CAF_REQUIRE(r.immediate);
+    CAF_CHECK_EQUAL(r.immediate->result_int(), 404u);
+  }
   r = go(make(bhttp::verb::delete_, "/jobs/" + std::string{id}));
   CAF_CHECK(!r.immediate && r.call.kind == api_kind::cancel);
   CAF_CHECK_EQUAL(r.call.job_id, id);
