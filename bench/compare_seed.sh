@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# kagentd beside the reference stack (FastAPI + Celery + Redis + PostgreSQL,
-# ../shared/anchors/seed-stack) in one run, so figures compare as ratios.
+# kagentd beside the reference stack (FastAPI + Celery + Redis + PostgreSQL; not
+# part of this repository) in one run, so figures compare as ratios.
 # Both use PostgreSQL with fsync on; both answer 201 only after the commit.
-#   DURATION (10); SEED_DIR (../shared/anchors/seed-stack)
+#   bench/compare_seed.sh SEED_DIR     the reference stack's folder (its bench.sh);
+#                                      default $KAGENT_SHARED_DIR/anchors/seed-stack
+#   env: DURATION (10)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 DURATION=${DURATION:-10}
-SEED_DIR=${SEED_DIR:-$root/../shared/anchors/seed-stack}
+SEED_DIR=${1:-${KAGENT_SHARED_DIR:+$KAGENT_SHARED_DIR/anchors/seed-stack}}
+if [ -z "$SEED_DIR" ] || [ ! -f "$SEED_DIR/bench.sh" ]; then
+  echo "usage: bench/compare_seed.sh SEED_DIR  (the reference stack's folder with bench.sh)" >&2
+  exit 2
+fi
 echo "== kagentd (1 process; embedded PostgreSQL; no-op stage)"
 DURATION=$DURATION CONNS="50 64 256" bash "$root/bench/bench_api.sh"
 echo "== seed stack (uvicorn httptools+uvloop, 1 worker; Celery; Redis; PostgreSQL)"

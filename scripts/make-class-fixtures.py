@@ -6,7 +6,7 @@ usage: /usr/bin/python3 scripts/make-class-fixtures.py [out-dir]
 
 Deterministic (fixed seeds, fixed zip timestamps, no timings written): running
 it twice writes the same bytes. Needs numpy, pandas and scikit-learn (Debian's).
-Each competition has the layout of ../shared/competitions-real: description.md
+Each competition has the layout every competition folder has (docs/AGENT.md): description.md
 (URL on line 1, `## Evaluation` naming the metric in words, `## Submission
 File` showing the format), public/ (what a competitor downloads),
 private/answers.csv (a perfect submission), grading.json (see

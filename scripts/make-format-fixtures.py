@@ -5,7 +5,7 @@ development set lacks (issue 3) into tests/fixtures/competitions/.
 usage: /usr/bin/python3 scripts/make-format-fixtures.py [out-dir]
 
 Deterministic (fixed seeds, fixed zip timestamps); uses only numpy/pandas
-from Debian. Layout per competition, as in ../shared/competitions:
+from Debian. Layout per competition, as every competition folder has it (docs/AGENT.md):
 description.md (URL on line 1, `## Evaluation` naming the metric),
 grading.json, public/{train,test,sample_submission}, private/answers.csv.
 

@@ -9,7 +9,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../integration"))
-from harness import SHARED, Checks, Server  # noqa: E402
+from harness import Checks, Server, shared_dir_or_skip  # noqa: E402
 
 COMPETITIONS = os.environ.get(
     "KAGENT_E2E_COMPETITIONS",
@@ -18,7 +18,7 @@ COMPETITIONS = os.environ.get(
 
 def main():
     c = Checks()
-    comps = os.path.join(SHARED, "competitions")
+    comps = shared_dir_or_skip("competitions")
     baselines = json.load(open(os.path.join(comps, "baselines.json")))["competitions"]
     srv = Server(competitions=comps, fake=False, extra=["--max-running=2"]).start(timeout=120)
     try:

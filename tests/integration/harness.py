@@ -15,8 +15,37 @@ import urllib.request
 SOURCE = os.environ.get("KAGENT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../.."))
 BUILD = os.environ.get("KAGENT_BUILD_DIR", os.path.join(SOURCE, "build"))
 FAKE_STAGE = os.path.join(SOURCE, "tests/fixtures/fake-stage")
-SHARED = os.environ.get("KAGENT_SHARED_DIR", os.path.join(SOURCE, "../shared"))
+# The shared development competitions (not part of the repository; scripts/test.sh
+# finds them): tests that need them skip without.
+SHARED = os.environ.get("KAGENT_SHARED_DIR", "")
+SKIPPED = 77  # ctest reports a test exiting with this as skipped (tests/CMakeLists.txt)
+
+
+def _load_test_postgres():
+    """The throwaway PostgreSQL of ctest's test_pg fixture, when the environment
+    does not name one (scripts/test-postgres.sh start-env writes the file)."""
+    path = os.path.join(BUILD, "test-postgres.env")
+    if os.environ.get("KAGENT_TEST_DATABASE_URL") or not os.path.exists(path):
+        return
+    with open(path) as f:
+        for line in f:
+            key, _, value = line.rstrip("\n").partition("=")
+            if key.startswith("KAGENT_TEST_"):
+                os.environ.setdefault(key, value)
+
+
+_load_test_postgres()
 DATABASE_URL = os.environ.get("KAGENT_TEST_DATABASE_URL", "")
+
+
+def shared_dir_or_skip(what):
+    """The shared development set's folder `what`, or exit as skipped."""
+    path = os.path.join(SHARED, what) if SHARED else ""
+    if not path or not os.path.isdir(path):
+        print(f"SKIPPED: needs the shared development set ({what}/): set KAGENT_SHARED_DIR",
+              flush=True)
+        raise SystemExit(SKIPPED)
+    return path
 TERMINAL = {"success", "failed", "timeout", "cancelled"}
 
 
