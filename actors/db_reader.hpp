@@ -1,4 +1,4 @@
-// Database readers (DESIGN §3): a pool of detached actors, each with its own
+// Database readers (docs/ARCHITECTURE.md, the actors): a pool of detached actors, each with its own
 // connection, answering reads for jobs that are not live and for restarts.
 //
 //   (get_atom, job_id)                     -> job_record | error(not_found)

@@ -226,7 +226,7 @@ void commit_stage(job_ptr self, int attempt) {
   // The submission is stored before the stage counts as done, so a job whose
   // train stage is committed can always serve its file.
   // Outputs are in memory: a commit the database cannot take now is tried
-  // again, never paid for with a rerun of the stage (DESIGN §5).
+  // again, never paid for with a rerun of the stage (docs/ARCHITECTURE.md, storage).
   auto retry_or_fail = [=](caf::error& err) {
     if (!write_worth_retrying(err))
       return commit_failed(self, err);

@@ -1,4 +1,4 @@
-// The persistence actor (DESIGN §3, §5): every durable write of kagentd goes
+// The persistence actor (docs/ARCHITECTURE.md: the actors, storage): every durable write of kagentd goes
 // through it. Detached (libpq blocks), one connection, group commit: writes
 // that arrive together commit in one transaction, in arrival order, and each
 // requester hears ok_atom only after the commit.

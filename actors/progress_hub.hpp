@@ -1,4 +1,4 @@
-// The progress hub (DESIGN §3): one per node. Job actors publish every event
+// The progress hub (docs/ARCHITECTURE.md, the actors): one per node. Job actors publish every event
 // and a snapshot on every state change; the hub keeps a replay ring of recent
 // events per job, fans events out to that job's subscribers and snapshots to
 // global subscribers (coalescing progress), and forgets a job a while after

@@ -1,4 +1,4 @@
-// The train stage's repair loop as plain functions (DESIGN §2, issue 10):
+// The train stage's repair loop as plain functions (docs/ARCHITECTURE.md, the pipeline; issue 10):
 // when the LLM wrote solution.py and it fails (or its submission does not
 // validate), its trimmed error output goes back to the LLM for a fix, up to
 // N rounds, then the template program runs instead. Every step of the loop

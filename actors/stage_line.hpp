@@ -1,4 +1,4 @@
-// The stage stdout protocol (DESIGN §2) as one pure function: a line that is
+// The stage stdout protocol (docs/ARCHITECTURE.md, the pipeline) as one pure function: a line that is
 // a JSON object with "progress" (a number) is progress, one with "error" an
 // error report, anything else is log. The launcher's to_event
 // (actors/stage_output.cpp) reads every stdout line through it; fuzzed in

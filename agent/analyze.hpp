@@ -1,4 +1,4 @@
-// The analyze stage: competition dir in, profile.json out (DESIGN §2).
+// The analyze stage: competition dir in, profile.json out (docs/ARCHITECTURE.md, the pipeline).
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// kagent-stage: the pipeline stages as one program (DESIGN §2). Each
+// kagent-stage: the pipeline stages as one program (docs/ARCHITECTURE.md, the pipeline). Each
 // subcommand is one stage; it talks to its launcher with JSON lines on stdout
 // and ends with its exit code (0 success, 1 stage failure, 2 usage error).
 #include <algorithm>

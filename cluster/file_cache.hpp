@@ -1,4 +1,4 @@
-// A worker's copy of competition files, by content hash (DESIGN §8):
+// A worker's copy of competition files, by content hash (docs/ARCHITECTURE.md, the cluster):
 //   <root>/blobs/<sha256>          verified files, read-only
 //   <root>/partial/<sha256>        a file being received, chunk by chunk
 //   <root>/views/<key>/...         one competition's layout, hard links to blobs

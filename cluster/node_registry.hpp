@@ -1,4 +1,4 @@
-// The head's node registry (DESIGN §8): every node that runs stages, the
+// The head's node registry (docs/ARCHITECTURE.md, the cluster): every node that runs stages, the
 // local one included, joins it; job actors send it their stage attempts as
 // they would to one launcher, and it places each on the least loaded node
 // with a free slot, relays the attempt's events and result, and fails the

@@ -1,4 +1,4 @@
-// What crosses the wire between a head and its workers (DESIGN §8): plain
+// What crosses the wire between a head and its workers (docs/ARCHITECTURE.md, the cluster): plain
 // structs with inspect() and typed actor interfaces, so a head and a worker
 // that disagree on a message do not compile, and the join refuses a peer
 // built from another protocol version at run time.

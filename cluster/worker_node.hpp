@@ -1,4 +1,4 @@
-// A node's stage runner (DESIGN §8): the launcher slots of one machine
+// A node's stage runner (docs/ARCHITECTURE.md, the cluster): the launcher slots of one machine
 // behind the worker_actor interface. The head's own node uses it in
 // process (shared disk, no files to fetch); a `--role=worker` kagentd uses
 // it over the wire. For a remote attempt it fetches the competition files

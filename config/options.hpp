@@ -91,7 +91,7 @@ struct database_options {
   int readers = 2;              ///< read connections (status, lists, files)
 };
 
-/// Cluster mode (cluster/, DESIGN §8). standalone: the head with a local
+/// Cluster mode (cluster/, docs/ARCHITECTURE.md, the cluster). standalone: the head with a local
 /// node in one process; head: publishes the node registry on the cluster
 /// port; worker: runs stages for the head it joins.
 struct cluster_options {

@@ -1,4 +1,4 @@
-// API keys (issue 9, DESIGN §4): how a key looks, how it is stored (only its
+// API keys (issue 9, docs/API.md): how a key looks, how it is stored (only its
 // SHA-256), and how a request carries it (`Authorization: Bearer <key>`, or
 // a browser's WebSocket subprotocol `kagent-key.<key>`). Pure.
 #pragma once

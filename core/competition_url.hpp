@@ -1,4 +1,4 @@
-// Parsing of Kaggle competition URLs into slugs (DESIGN §7). Pure; used by
+// Parsing of Kaggle competition URLs into slugs (docs/ARCHITECTURE.md, competition sources). Pure; used by
 // admission before a job exists and by kagent-stage.
 #pragma once
 

@@ -1,5 +1,5 @@
-// The bridge actor between HTTP sessions and the backend actors (STYLE rule
-// 10). A session sends (http_call_atom, api_call, reply_fn) with anon_send and
+// The bridge actor between HTTP sessions and the backend actors (sessions own
+// sockets, actors own state). A session sends (http_call_atom, api_call, reply_fn) with anon_send and
 // returns; the bridge issues request(...).then(...) to the backends and calls
 // reply_fn with the finished response on a CAF thread. reply_fn only posts it
 // to the session's strand. Nothing here blocks.

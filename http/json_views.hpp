@@ -1,4 +1,4 @@
-// JSON views of the job model as the API shows them (DESIGN §4): the status
+// JSON views of the job model as the API shows them (docs/API.md): the status
 // object, the 201 body of POST /run, job lists, logs and health. Pure; times
 // are ISO 8601 UTC, null when unset.
 #pragma once

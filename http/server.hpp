@@ -1,6 +1,6 @@
 // The HTTP server of kagentd: an io_context with its threads, a listener and
 // a bridge actor. It owns sockets and threads only, no application state; all
-// answers come from the backend actors (DESIGN §4, STYLE rules 10-11).
+// answers come from the backend actors (docs/ARCHITECTURE.md: only actors own state).
 #pragma once
 
 #include <chrono>

@@ -1,6 +1,7 @@
-// The actor behind one WebSocket connection (STYLE rule 10): it subscribes to
-// the progress hub, fills a gap from the database when the hub's ring does not
-// reach back far enough, orders and dedupes events by seq (event_cursor), and
+// The actor behind one WebSocket connection (the socket stays in the
+// session, the state in this actor): it subscribes to the progress hub,
+// fills a gap from the database when the hub's ring does not reach back far
+// enough, orders and dedupes events by seq (event_cursor), and
 // hands finished text frames to its sink, which only posts them to the
 // session's strand. One per connection; it ends after a job's end frame or
 // when the session tells it to.

@@ -1,5 +1,5 @@
 // The private PostgreSQL cluster kagentd runs when no database URL is
-// configured (DESIGN §5): initdb on first use, started on a Unix socket only,
+// configured (docs/ARCHITECTURE.md, storage): initdb on first use, started on a Unix socket only,
 // as the `postgres` user when we are root, stopped with the handle. It lives
 // in <data_dir>/pg (or where pg_dir says), never anywhere else: the data dir
 // is the whole state. The `postgres` user is given search on the directories

@@ -1,5 +1,5 @@
 // Reads and writes of jobs, stage checkpoints, events and artifacts
-// (DESIGN §5) as plain functions on a connection. Writes do not open their
+// (docs/ARCHITECTURE.md, storage) as plain functions on a connection. Writes do not open their
 // own transaction: the persistence actor wraps a batch of them in one.
 #pragma once
 

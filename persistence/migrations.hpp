@@ -1,4 +1,4 @@
-// Versioned schema migrations (DESIGN §5), applied at start-up in one
+// Versioned schema migrations (docs/ARCHITECTURE.md, storage), applied at start-up in one
 // transaction under an advisory lock, so concurrent starts are safe and a
 // second run changes nothing.
 #pragma once

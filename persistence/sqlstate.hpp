@@ -1,5 +1,5 @@
 // Translates PostgreSQL failures (SQLSTATE codes, lost connections) into
-// kagent's error enum: the boundary rule of STYLE §5.
+// kagent's error enum: library errors become kagent's errors at the boundary.
 #pragma once
 
 #include <string>

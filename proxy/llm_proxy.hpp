@@ -2,7 +2,7 @@
 // LLM (plan, generate, repair). kagentd listens on a Unix socket that the
 // launcher binds into those sandboxes only; every request on it goes to the
 // one configured LLM URL, with the API key added here, so no sandbox ever
-// holds the key and the train stage has no path out at all (DESIGN §6).
+// holds the key and the train stage has no path out at all (docs/ARCHITECTURE.md, the sandbox).
 //
 // Runs as a detached actor polling its socket; each connection is served by
 // a detached actor of its own (blocking I/O and libcurl), at most

@@ -1,7 +1,7 @@
 // Host-side access to the one directory a stage can write. Everything goes
 // through a directory descriptor and plain names opened with O_NOFOLLOW, so
 // a symlink, FIFO, device, hard link or directory the stage planted is
-// refused instead of followed (DESIGN §6). Logs live elsewhere: in a
+// refused instead of followed (docs/ARCHITECTURE.md, the sandbox). Logs live elsewhere: in a
 // directory the stage never sees.
 #pragma once
 

@@ -1,4 +1,4 @@
-// How stages are confined (DESIGN §6): the one options struct of sandbox/,
+// How stages are confined (docs/ARCHITECTURE.md, the sandbox): the one options struct of sandbox/,
 // shared by kagentd's launchers and `kagent-stage solve`. Plain data with
 // one-machine defaults; config/ binds it to flags.
 #pragma once

@@ -1,6 +1,6 @@
 // What a stage process sees, as pure functions: its placeholders, the
 // bubblewrap command line that builds its file system, and its cleared
-// environment. The one place the sandbox layout is written (DESIGN §6).
+// environment. The one place the sandbox layout is written (docs/ARCHITECTURE.md, the sandbox).
 #pragma once
 
 #include <cstdint>

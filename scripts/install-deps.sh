@@ -30,7 +30,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Stages never run as root (DESIGN §6): kagentd, when root, runs them as this
+# Stages never run as root (docs/ARCHITECTURE.md, the sandbox): kagentd, when root, runs them as this
 # user. No home, no shell, no password; --sandbox-user names another one.
 sandbox_user=kagent-sandbox
 if ! getent passwd "$sandbox_user" >/dev/null; then

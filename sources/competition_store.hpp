@@ -1,4 +1,4 @@
-// The competition store (DESIGN §3, §7): one per head node. Answers where a
+// The competition store (docs/ARCHITECTURE.md: the actors, competition sources): one per head node. Answers where a
 // competition's public files are: the first local mirror holding the slug,
 // else the download cache, else (with Kaggle credentials) a fresh download
 // from the Kaggle API into the cache. A slug is fetched at most once at a

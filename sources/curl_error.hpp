@@ -1,5 +1,5 @@
 // The libcurl boundary: CURLcode becomes the project's error enum here and
-// nowhere else (STYLE §5). Which failures are worth a retry is decided here
+// nowhere else (library errors stop at the boundary). Which failures are worth a retry is decided here
 // too, beside the translation.
 #pragma once
 

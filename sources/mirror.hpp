@@ -1,4 +1,4 @@
-// Finding a competition in the local mirror folders (DESIGN §7): a mirror
+// Finding a competition in the local mirror folders (docs/ARCHITECTURE.md, competition sources): a mirror
 // entry is <mirror>/<slug>/ holding the files as Kaggle serves them (loose or
 // zipped) plus description.md, or MLE-bench's public/ beside private/. The
 // download cache is laid out the same way, so it is searched like a mirror.

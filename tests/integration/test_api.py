@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The HTTP API against the real server and a real PostgreSQL: every endpoint,
-every status code of DESIGN §4, bad input that must change nothing."""
+every status code of docs/API.md, bad input that must change nothing."""
 import os
 import subprocess
 import sys
