@@ -10,6 +10,7 @@ packages=(
   libspdlog-dev libfmt-dev libcurl4-openssl-dev libarchive-dev libssl-dev
   postgresql-15 postgresql-client-15 bubblewrap
   python3 python3-numpy python3-pandas python3-sklearn python3-xgboost python3-scipy
+  python3-yaml python3-jsonschema npm
   wrk
   clang libclang-rt-14-dev
   chromium chromium-driver python3-selenium
