@@ -5,7 +5,11 @@ kagentd serves GET /openapi.json with no files around."""
 import json
 import sys
 
-import yaml
+try:
+    import yaml
+except ImportError:
+    sys.exit("embed_openapi.py: PyYAML is missing: apt-get install python3-yaml "
+             "(scripts/install-deps.sh)")
 
 src, out = sys.argv[1], sys.argv[2]
 with open(src, encoding="utf-8") as f:
@@ -15,7 +19,9 @@ delim = "KAGENT_JSON"
 if ")" + delim + '"' in text:
     sys.exit(f"{src}: contains the raw-string delimiter {delim}")
 with open(out, "w", encoding="utf-8") as f:
-    f.write(f"// generated from {src}; do not edit\n"
+    # The path without the checkout's location, so ccache hits across clones.
+    name = "/".join(src.replace("\\", "/").split("/")[-2:])
+    f.write(f"// generated from {name}; do not edit\n"
             '#include "http/openapi.hpp"\n'
             "namespace kagent::http {\n"
             "const std::string& openapi_json() {\n"
