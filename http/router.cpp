@@ -11,7 +11,8 @@
 #include "core/sha256.hpp"
 #include "core/uuid.hpp"
 #include "http/dashboard.hpp"
-#include "http/stage_files.hpp"
+#include "http/openapi.hpp"
+#include "http/routes.hpp"
 #include "http/url.hpp"
 #include "core/json_parse.hpp"
 
@@ -41,7 +42,7 @@ route_result not_found() {
   return reply(404, "Not Found");
 }
 
-route_result method_not_allowed(const char* allow) {
+route_result method_not_allowed(const std::string& allow) {
   auto res = error_response(405, "Method Not Allowed");
   res.set(bhttp::field::allow, allow);
   return reply(std::move(res));
@@ -242,6 +243,40 @@ route_result simple(api_kind kind) {
   return call(std::move(c));
 }
 
+// What a route of the table answers; `param` is its path parameter ({id}).
+route_result answer(const route_entry& r, const std::string& param, const request& req,
+                    const target& t) {
+  switch (r.answer) {
+    case route_answer::dashboard:
+      return reply(make_response(200, dashboard_html(), "text/html; charset=utf-8"));
+    case route_answer::openapi:
+      return reply(make_response(200, openapi_json(), "application/json"));
+    case route_answer::actors: break;
+  }
+  switch (r.kind) {
+    case api_kind::submit:
+      return t.query_ok ? route_run(req, t) : reply(422, "Malformed query string");
+    case api_kind::list:
+      return t.query_ok ? route_list(t) : reply(422, "Malformed query string");
+    case api_kind::status:
+    case api_kind::logs:
+    case api_kind::cancel:
+    case api_kind::submission: return job_call(r.kind, param);
+    case api_kind::stage_file: {
+      auto out = job_call(r.kind, param);
+      out.call.file = t.segments.back();
+      return out;
+    }
+    case api_kind::ws_job: return route_ws_job(param, t);
+    case api_kind::kaggle_submit: return route_kaggle_submit(req, param);
+    case api_kind::health:
+    case api_kind::metrics:
+    case api_kind::cluster:
+    case api_kind::ws_jobs: return simple(r.kind);
+  }
+  return not_found();
+}
+
 } // namespace
 
 std::vector<std::string> default_allowed_hosts(const std::string& bind_host, uint16_t port,
@@ -289,56 +324,18 @@ route_result route(const request& req, const router_limits& limits) {
   if (req.body().size() > limits.max_body_bytes)
     return reply(413, "Request body too large (limit " + std::to_string(limits.max_body_bytes)
                         + " bytes)");
-  auto m = req.method();
-  auto& s = t.segments;
-  auto n = s.size();
-  bool get = m == bhttp::verb::get;
-  if (n == 1 && s[0] == "run") {
-    if (m != bhttp::verb::post)
-      return method_not_allowed("POST");
-    if (!t.query_ok)
-      return reply(422, "Malformed query string");
-    return route_run(req, t);
+  // The table names every route; a path it knows with another method is 405.
+  std::string allow;
+  for (auto& r : routes()) {
+    auto param = match_path(r.path, t.segments);
+    if (!param)
+      continue;
+    if (r.method == req.method())
+      return answer(r, *param, req, t);
+    allow += (allow.empty() ? "" : ", ") + std::string{bhttp::to_string(r.method)};
   }
-  if (n == 1 && s[0] == "jobs") {
-    if (!get)
-      return method_not_allowed("GET");
-    if (!t.query_ok)
-      return reply(422, "Malformed query string");
-    return route_list(t);
-  }
-  if (n == 0 || (n == 1 && s[0].empty()))
-    return get ? reply(make_response(200, dashboard_html(), "text/html; charset=utf-8"))
-               : method_not_allowed("GET");
-  if (n == 1 && s[0] == "metrics")
-    return get ? simple(api_kind::metrics) : method_not_allowed("GET");
-  if (n == 2 && s[0] == "ws" && s[1] == "jobs")
-    return get ? simple(api_kind::ws_jobs) : method_not_allowed("GET");
-  if (n == 3 && s[0] == "ws" && s[1] == "jobs")
-    return get ? route_ws_job(s[2], t) : method_not_allowed("GET");
-  if (n == 1 && s[0] == "health")
-    return get ? simple(api_kind::health) : method_not_allowed("GET");
-  if (n == 1 && s[0] == "cluster")
-    return get ? simple(api_kind::cluster) : method_not_allowed("GET");
-  if (n == 2 && s[0] == "jobs")
-    return m == bhttp::verb::delete_ ? job_call(api_kind::cancel, s[1])
-                                     : method_not_allowed("DELETE");
-  if (n == 3 && s[0] == "jobs" && s[2] == "submit")
-    return m == bhttp::verb::post ? route_kaggle_submit(req, s[1]) : method_not_allowed("POST");
-  if (n == 2 && (s[0] == "status" || s[0] == "logs")) {
-    if (!get)
-      return method_not_allowed("GET");
-    return job_call(s[0] == "status" ? api_kind::status : api_kind::logs, s[1]);
-  }
-  if (n == 3 && s[0] == "result" && (s[2] == "submission.csv" || find_stage_file(s[2]))) {
-    if (!get)
-      return method_not_allowed("GET");
-    if (s[2] == "submission.csv")
-      return job_call(api_kind::submission, s[1]);
-    auto r = job_call(api_kind::stage_file, s[1]);
-    r.call.file = s[2];
-    return r;
-  }
+  if (!allow.empty())
+    return method_not_allowed(allow);
   return not_found();
 }
 

@@ -4,7 +4,7 @@ namespace kagent::http {
 
 namespace {
 
-const stage_file files[] = {
+const std::vector<stage_file> files{
   {"solution.py", "generate", "text/x-python"},
   {"profile.json", "analyze", "application/json"},
   {"plan.json", "plan", "application/json"},
@@ -13,6 +13,10 @@ const stage_file files[] = {
 };
 
 } // namespace
+
+const std::vector<stage_file>& stage_files() {
+  return files;
+}
 
 const stage_file* find_stage_file(const std::string& name) {
   for (auto& f : files)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace kagent::http {
 
@@ -13,6 +14,9 @@ struct stage_file {
   const char* stage;         ///< the stage whose checkpoint holds it
   const char* content_type;
 };
+
+/// Every served file.
+const std::vector<stage_file>& stage_files();
 
 /// The served file called `name`, or nullptr.
 const stage_file* find_stage_file(const std::string& name);

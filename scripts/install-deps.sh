@@ -10,6 +10,7 @@ packages=(
   libspdlog-dev libfmt-dev libcurl4-openssl-dev libarchive-dev libssl-dev
   postgresql-15 postgresql-client-15 bubblewrap
   python3 python3-numpy python3-pandas python3-sklearn python3-xgboost python3-scipy
+  python3-yaml python3-jsonschema
   wrk
   clang libclang-rt-14-dev
   chromium chromium-driver python3-selenium
@@ -21,6 +22,10 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# npm runs scripts/lint-openapi.sh (Redocly's CLI); any npm will do, e.g. the
+# one NodeSource's nodejs package brings, so Debian's is installed only
+# when there is none.
+command -v npm >/dev/null || missing+=(npm)
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 
 if [ ${#missing[@]} -gt 0 ]; then

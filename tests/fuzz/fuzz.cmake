@@ -18,8 +18,9 @@ function(kagent_fuzz name)
   target_link_libraries(${name} PRIVATE CAF::core OpenSSL::Crypto Boost::system)
 endfunction()
 set(src ${CMAKE_SOURCE_DIR})
-set(fuzz_http_sources ${src}/http/router.cpp ${src}/http/url.cpp ${src}/http/response.cpp
-    ${src}/http/error_map.cpp ${dashboard_cpp} ${src}/core/error.cpp ${src}/core/job.cpp
+set(fuzz_http_sources ${src}/http/router.cpp ${src}/http/routes.cpp ${src}/http/url.cpp
+    ${src}/http/response.cpp ${src}/http/error_map.cpp ${dashboard_cpp} ${openapi_cpp}
+    ${src}/core/error.cpp ${src}/core/job.cpp
     ${src}/core/uuid.cpp ${src}/core/random.cpp ${src}/core/sha256.cpp)
 kagent_fuzz(fuzz_router ${fuzz_http_sources})
 kagent_fuzz(fuzz_run_body ${fuzz_http_sources})
