@@ -142,6 +142,8 @@ std::string load_options(const std::vector<std::string>& args, const env_lookup&
     if (arg.rfind("--", 0) != 0) {
       if (!arg.empty() && arg[0] == '-')
         return "unknown option " + arg + " (kagentd --help lists them)";
+      if (arg == "keys")
+        return "the keys command comes first: kagentd keys create|list|revoke [--name=value ...]";
       return "unknown command '" + arg
              + "': kagentd takes --name=value options and one "
                "command, keys (kagentd keys --help)";

@@ -175,6 +175,7 @@ CAF_TEST(an unknown flag or a positional argument is an error) {
   CAF_CHECK(contains(load({"foo"}), "unknown command 'foo'"));
   CAF_CHECK(contains(load({"--port"}), "--port needs a value"));
   CAF_CHECK(contains(load({"-x"}), "unknown option -x"));
+  CAF_CHECK(contains(load({"--port=1", "keys"}), "the keys command comes first"));
 }
 
 CAF_TEST(help and print config are actions) {
