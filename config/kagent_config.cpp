@@ -1,14 +1,12 @@
 #include "config/kagent_config.hpp"
 
-#include <cstdio>
-#include <cstdlib>
 #include <unistd.h>
+
 #include <algorithm>
 #include <climits>
 
 #include "config/llm_config.hpp"
 #include "core/error.hpp"
-#include "core/text.hpp"
 
 #ifndef KAGENT_EXAMPLES_DIR
 #define KAGENT_EXAMPLES_DIR "examples/competitions"
