@@ -28,8 +28,10 @@
 #include "cluster/worker_health.hpp"
 #include "cluster/worker_node.hpp"
 #include "config/kagent_config.hpp"
+#include "config/option_docs.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/log_format.hpp"
 #include "http/server.hpp"
 #include "persistence/embedded_postgres.hpp"
 #include "persistence/key_repository.hpp"
@@ -51,9 +53,14 @@ std::string host_name() {
   return buf;
 }
 
+// The error goes to the log; with text logs also as a plain line for people
+// (json logs stay one object per line).
+bool plain_errors = true;
+
 int fail(const std::string& what) {
   get_logger("kagentd")->error("{}", what);
-  std::cerr << "kagentd: " << what << std::endl;
+  if (plain_errors)
+    std::cerr << "kagentd: " << what << std::endl;
   return 2;
 }
 
@@ -332,25 +339,30 @@ int main(int argc, char** argv) {
   umask(022);
   if (is_keys_command(argc, argv))
     return run_keys_command(argc, argv);
-  for (int i = 1; i < argc; ++i)
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      print_help();
-      return 0;
-    }
   kagent_config cfg;
   add_message_types(cfg);
   cluster::add_message_types(cfg);
-  if (auto err = cfg.parse(argc, argv)) {
-    std::cerr << "kagentd: bad option: " << caf::actor_system_config::render(err)
-              << " (see kagentd --help)" << std::endl;
+  if (auto err = cfg.read_options({argv + 1, argv + argc}, getenv); !err.empty()) {
+    std::cerr << "kagentd: " << err << std::endl;
     return 2;
   }
-  if (cfg.cli_helptext_printed)
-    return 0;
+  switch (cfg.loaded.action) {
+    case option_action::help: std::cout << help_text(); return 0;
+    case option_action::help_markdown: std::cout << options_markdown(); return 0;
+    case option_action::help_ini: std::cout << example_ini(); return 0;
+    default: break;
+  }
   if (auto msg = cfg.finish(argv[0]); !msg.empty()) {
     std::cerr << "kagentd: " << msg << std::endl;
     return 2;
   }
+  if (cfg.loaded.action == option_action::print_config) {
+    cfg.loaded.opts = cfg.opts;  // with the defaults worked out by finish()
+    std::cout << effective_config(cfg.loaded, getenv);
+    return 0;
+  }
+  set_log_format(cfg.opts.log_format);
+  plain_errors = cfg.opts.log_format != "json";
   set_log_level(cfg.opts.log_level);
   auto& cl = cfg.opts.cluster;
   if (cl.role != "standalone") {

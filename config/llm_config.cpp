@@ -13,17 +13,12 @@ std::string finish_llm(llm_options& llm, std::string& key, const std::string& da
   key.clear();
   if (llm.dialect.empty())
     return {};
+  // The option table checked each value's range; what is left spans options.
   auto d = parse_llm_dialect(llm.dialect);
   if (!d)
     return "--llm must be anthropic or openai, got '" + llm.dialect + "'";
   if (llm.model.empty())
     return "--llm=" + llm.dialect + " needs --llm-model";
-  if (llm.timeout_s < 1)
-    return "--llm-timeout must be at least 1 second";
-  if (llm.max_tokens < 256)
-    return "--llm-max-tokens must be at least 256";
-  if (llm.repair_rounds < 0 || llm.repair_rounds > 9)
-    return "--llm-repair-rounds must be between 0 and 9";
   const char* k = std::getenv(llm_key_variable(*d));
   if (!k || !*k) {
     note = std::string{"--llm="} + llm.dialect + " is off: " + llm_key_variable(*d)

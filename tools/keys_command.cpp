@@ -1,5 +1,6 @@
 #include "tools/keys_command.hpp"
 
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <optional>
@@ -71,7 +72,7 @@ int run_keys_command(int argc, char** argv) {
   std::string action = argv[2], name;
   bool admin = false;
   // --name and --admin are ours; the rest are kagentd's own options.
-  std::vector<char*> rest{argv[0]};
+  std::vector<std::string> rest;
   for (int i = 3; i < argc; ++i) {
     if (!std::strncmp(argv[i], "--name=", 7))
       name = argv[i] + 7;
@@ -81,8 +82,10 @@ int run_keys_command(int argc, char** argv) {
       rest.push_back(argv[i]);
   }
   kagent_config cfg;
-  if (auto err = cfg.parse(static_cast<int>(rest.size()), rest.data()))
-    return fail("bad option: " + caf::actor_system_config::render(err), 2);
+  if (auto err = cfg.read_options(rest, getenv); !err.empty())
+    return fail(err, 2);
+  if (cfg.loaded.action != option_action::run)
+    return fail("keys takes --name, --admin and the database options; see kagentd keys --help", 2);
   auto& opts = cfg.opts;
   std::optional<pg::embedded_postgres> embedded;
   auto conninfo = opts.database.url;
