@@ -1,5 +1,5 @@
 // kagentd: wires the actors, the database and the HTTP server together, then
-// waits for SIGINT/SIGTERM and shuts down in order (STYLE §11).
+// waits for SIGINT/SIGTERM and shuts down in order: no new work, drain HTTP, stop jobs, flush the database.
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -373,7 +373,7 @@ int main(int argc, char** argv) {
     }
     cfg.load<caf::io::middleman>();
     // A killed peer closes its connection; a frozen one is noticed by the
-    // heartbeat timing out (caf-0.17-notes §4).
+    // middleman heartbeat timing out (CAF 0.17 has no other liveness check).
     cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(cl.heartbeat_ms)});
     cfg.set("middleman.connection-timeout",
             caf::timespan{std::chrono::milliseconds(cl.connection_timeout_ms)});
