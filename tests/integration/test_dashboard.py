@@ -337,7 +337,7 @@ def job_page(c, srv, driver, base, cancelled_id):
     c.check("stage_finished" in driver.find_element(By.ID, "job-tail").text, "the log tail has the stage events")
 
     # --- the screenshot: saved, and its charts are really drawn -------------------------
-    driver.set_window_size(1440, 1560)
+    driver.set_window_size(1440, 1800)   # the whole page, log tail included
     driver.execute_script("window.scrollTo(0, 0)")
     time.sleep(0.6)   # the resize redraws the charts on the next frame
     png = driver.get_screenshot_as_png()
