@@ -214,6 +214,9 @@ def job_page(c, srv, driver, base, cancelled_id):
     link = wait(lambda: row_by_id(driver, race_id).find_element(By.CSS_SELECTOR, "a.job-link"), 5)
     c.check(link and link.get_attribute("href") == f"{base}#/jobs/{race_id}",
             f"the row links to its page: {link and link.get_attribute('href')}")
+    details = row_by_id(driver, race_id).find_elements(By.CSS_SELECTOR, "a.details")
+    c.check(details and details[0].get_attribute("href") == f"{base}#/jobs/{race_id}",
+            "the row's Details button links to the page too")
     wait(lambda: row_by_id(driver, race_id).find_element(By.CSS_SELECTOR, "a.job-link").click() or True, 5)
     c.check(wait(lambda: driver.find_element(By.ID, "job-view").is_displayed()
                  and not driver.find_element(By.ID, "list-view").is_displayed(), 5),
@@ -231,7 +234,9 @@ def job_page(c, srv, driver, base, cancelled_id):
             seen_status.append(st)
         if driver.find_elements(By.CSS_SELECTOR, '#timeline .tl-attempt[data-outcome="running"]'):
             seen_running = True
-        if st != "success" and driver.find_elements(By.CSS_SELECTOR, "#race .cand-bar"):
+        # the bars and the train attempt's end are drawn from the same events
+        if driver.find_elements(By.CSS_SELECTOR, "#race .cand-bar") and not driver.find_elements(
+                By.CSS_SELECTOR, '#timeline rect.tl-attempt[data-stage="train"][data-outcome="done"]'):
             race_before_train = False
         return st in ("success", "failed", "timeout", "cancelled") and \
             len(driver.find_elements(By.CSS_SELECTOR, "#race .cand-bar")) > 0 and st
@@ -241,6 +246,9 @@ def job_page(c, srv, driver, base, cancelled_id):
     c.check("running" in seen_status, f"the page showed the job running on the way: {seen_status}")
     c.check(seen_running, "the timeline showed an attempt running")
     c.check(race_before_train, "no candidate bars before the train stage had finished")
+    page_errors = console_errors(driver)
+    c.check(not [e for e in page_errors if "/result/" in e],
+            "a running job's page asks for no file before its stage has committed it (no 404)")
     status = srv.get(f"/status/{race_id}").json()
     metrics = srv.get(f"/result/{race_id}/metrics.json").json()
 
@@ -367,7 +375,7 @@ def job_page(c, srv, driver, base, cancelled_id):
     c.check(distinct >= 5 and ink >= 0.05, f"the timeline is drawn: {distinct} colours, {ink:.2f} ink")
     c.check(near(colours, (0x15, 0x80, 0x3d)) and near(colours, (0xb9, 0x1c, 0x1c)),
             "the timeline shows done (green) and failed (red) attempts")
-    errors = console_errors(driver)
+    errors = page_errors + console_errors(driver)
     c.check(not errors, f"no console errors on the job page: {errors}")
 
     # --- a failed job: its page says so; no file is asked for -----------------------------
