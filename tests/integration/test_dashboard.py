@@ -329,6 +329,8 @@ def job_page(c, srv, driver, base, cancelled_id):
     # --- summary, downloads, log tail ------------------------------------------------
     c.check("xgboost" in text(driver, '#job-facts [data-fact="model"]')
             and "0.8350" in text(driver, '#job-facts [data-fact="model"]'), "the chosen model and CV in the summary")
+    c.check(wait(lambda: text(driver, '#job-facts [data-fact="valid"] dd') == "valid", 5),
+            "the submission check (validation.json) in the summary")
     for name in DOWNLOADS:
         a = driver.find_elements(By.CSS_SELECTOR, f'#job-downloads a[data-file="{name}"]')
         href = a[0].get_attribute("href") if a else ""
