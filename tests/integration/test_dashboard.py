@@ -3,16 +3,27 @@
 and python3-selenium): the page loads with no outside resources, shows the
 health figures and the nodes of GET /cluster, submits through the form (and shows a 400's detail), follows a
 job to success over the live updates, downloads its submission.csv, shows its
-logs, and cancels a slow job with its button. Leaves a screenshot in /tmp."""
+logs, and cancels a slow job with its button. Then the job page (#/jobs/{id}):
+opened from the table while the job runs, it follows it live to success and
+shows the stage timeline (a failed and a retried attempt), the candidate race
+(one bar per scored candidate, the winner, the trivial and baseline lines),
+the profile, the log tail and the downloads; the screenshot's chart is checked
+pixel by pixel; a failed, a cancelled and an unknown job show without errors.
+Screenshots go to the test's output dir (KAGENT_TEST_OUTPUT_DIR, by default
+build/test-output/test_dashboard); KAGENT_DOCS_SCREENSHOT=docs/img/job-page.png
+also writes the job page's there, for the README."""
+import json
 import os
 import shutil
+import struct
 import sys
 import tempfile
 import time
 import urllib.request
+import zlib
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Checks, Server, make_mirror  # noqa: E402
+from harness import BUILD, Checks, Server, make_mirror  # noqa: E402
 
 from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException  # noqa: E402
@@ -21,7 +32,17 @@ from selenium.webdriver.common.by import By  # noqa: E402
 
 URL = "https://www.kaggle.com/competitions/{}"
 CSV = b"id,target\n1,0\n2,1\n"
-SCREENSHOT = os.environ.get("KAGENT_DASHBOARD_SCREENSHOT", "/tmp/kagent-dashboard.png")
+OUT = os.environ.get("KAGENT_TEST_OUTPUT_DIR") or os.path.join(BUILD, "test-output", "test_dashboard")
+SCREENSHOT = os.environ.get("KAGENT_DASHBOARD_SCREENSHOT", os.path.join(OUT, "dashboard.png"))
+JOB_SCREENSHOT = os.path.join(OUT, "job-page.png")
+DOCS_SCREENSHOT = os.environ.get("KAGENT_DOCS_SCREENSHOT", "")
+# The race job's fake stages write a profile, a plan and metrics.json like the
+# real agent's (tests/fixtures/fake-stage); train fails once and is retried.
+RACE = "race\nsleep analyze 1\nsleep plan 1\nsleep generate 1\nflaky train\nsleep train 3"
+RACE_BARS = ["hgb", "xgboost", "linear", "extra_trees"]   # text_linear is skipped: no score
+STAGES = ["analyze", "plan", "generate", "train"]
+DOWNLOADS = ["submission.csv", "solution.py", "profile.json", "plan.json", "metrics.json",
+             "validation.json"]
 
 
 def chrome(download_dir):
@@ -94,12 +115,324 @@ def submit(driver, url, budget=""):
     driver.find_element(By.ID, "submit-btn").click()
 
 
+CONSOLE = []   # every SEVERE browser console message seen, for the closing report
+
+
+def console_errors(driver):
+    """The SEVERE console messages since the last call (reading the log empties it)."""
+    try:
+        got = [e.get("message", "") for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+    except WebDriverException:
+        return []
+    CONSOLE.extend(got)
+    return got
+
+
+def png_rows(data):
+    """(width, height, bytes per pixel, rows) of an 8-bit RGB or RGBA PNG, decoded
+    with the standard library only (zlib + the five row filters)."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    pos, idat, head = 8, [], None
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        pos += 12 + n
+        if kind == b"IHDR":
+            head = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat.append(body)
+        elif kind == b"IEND":
+            break
+    w, h, depth, ctype, _, _, interlace = head
+    if depth != 8 or ctype not in (2, 6) or interlace:
+        raise ValueError(f"unsupported PNG: depth {depth}, colour type {ctype}, interlace {interlace}")
+    bpp = 3 if ctype == 2 else 4
+    raw, stride = zlib.decompress(b"".join(idat)), w * bpp
+    rows, prev = [], bytearray(stride)
+    for y in range(h):
+        at = y * (stride + 1)
+        f, line = raw[at], bytearray(raw[at + 1:at + 1 + stride])
+        if f == 1:
+            for i in range(bpp, stride):
+                line[i] = (line[i] + line[i - bpp]) & 255
+        elif f == 2:
+            line = bytearray((a + b) & 255 for a, b in zip(line, prev))
+        elif f == 3:
+            for i in range(stride):
+                line[i] = (line[i] + ((line[i - bpp] if i >= bpp else 0) + prev[i]) // 2) & 255
+        elif f == 4:
+            for i in range(stride):
+                a = line[i - bpp] if i >= bpp else 0
+                b, cc = prev[i], prev[i - bpp] if i >= bpp else 0
+                p = a + b - cc
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - cc)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else cc)) & 255
+        rows.append(line)
+        prev = line
+    return w, h, bpp, rows
+
+
+def region_colours(png, rect):
+    """Pixels of a screenshot inside rect {x, y, width, height}: (distinct colours
+    at 4 bits a channel, share of pixels that are not the white/grey background,
+    the set of exact colours)."""
+    w, h, bpp, rows = png
+    x0, y0 = max(0, int(rect["x"])), max(0, int(rect["y"]))
+    x1, y1 = min(w, int(rect["x"] + rect["width"])), min(h, int(rect["y"] + rect["height"]))
+    coarse, exact, ink, total = set(), set(), 0, 0
+    for y in range(y0, y1, 2):
+        row = rows[y]
+        for x in range(x0, x1, 2):
+            r, g, b = row[x * bpp], row[x * bpp + 1], row[x * bpp + 2]
+            total += 1
+            exact.add((r, g, b))
+            coarse.add((r >> 4, g >> 4, b >> 4))
+            if min(r, g, b) < 235:
+                ink += 1
+    return len(coarse), (ink / total if total else 0), exact
+
+
+def near(colours, rgb, tol=12):
+    return any(all(abs(a - b) <= tol for a, b in zip(c, rgb)) for c in colours)
+
+
+def attr_list(driver, css, attr):
+    return [e.get_attribute(attr) for e in driver.find_elements(By.CSS_SELECTOR, css)]
+
+
+def job_page(c, srv, driver, base, cancelled_id):
+    """The job page of a job with a real candidate race, followed live; then a
+    failed, a cancelled and an unknown job."""
+    driver.set_window_size(1440, 1000)
+    driver.get(base)
+    console_errors(driver)   # what the dashboard's refused forms logged is not the job page's
+    race_id = srv.submit("race")
+
+    # --- the table links each row to its job page ---------------------------
+    c.check(wait(lambda: row_by_id(driver, race_id), 10), "the race job has a row")
+    link = wait(lambda: row_by_id(driver, race_id).find_element(By.CSS_SELECTOR, "a.job-link"), 5)
+    c.check(link and link.get_attribute("href") == f"{base}#/jobs/{race_id}",
+            f"the row links to its page: {link and link.get_attribute('href')}")
+    details = row_by_id(driver, race_id).find_elements(By.CSS_SELECTOR, "a.details")
+    c.check(details and details[0].get_attribute("href") == f"{base}#/jobs/{race_id}",
+            "the row's Details button links to the page too")
+    wait(lambda: row_by_id(driver, race_id).find_element(By.CSS_SELECTOR, "a.job-link").click() or True, 5)
+    c.check(wait(lambda: driver.find_element(By.ID, "job-view").is_displayed()
+                 and not driver.find_element(By.ID, "list-view").is_displayed(), 5),
+            "clicking it shows the job page instead of the table")
+    c.equal(driver.execute_script("return location.hash"), f"#/jobs/{race_id}", "the location is #/jobs/{id}")
+    c.check(wait(lambda: text(driver, "#job-id") == race_id, 5), "the page names the job")
+
+    # --- followed live to success --------------------------------------------
+    seen_status, seen_running, race_before_train = [], False, True
+
+    def watch():
+        nonlocal seen_running, race_before_train
+        st = text(driver, "#job-status")
+        if not seen_status or seen_status[-1] != st:
+            seen_status.append(st)
+        if driver.find_elements(By.CSS_SELECTOR, '#timeline .tl-attempt[data-outcome="running"]'):
+            seen_running = True
+        # the bars and the train attempt's end are drawn from the same events
+        if driver.find_elements(By.CSS_SELECTOR, "#race .cand-bar") and not driver.find_elements(
+                By.CSS_SELECTOR, '#timeline rect.tl-attempt[data-stage="train"][data-outcome="done"]'):
+            race_before_train = False
+        return st in ("success", "failed", "timeout", "cancelled") and \
+            len(driver.find_elements(By.CSS_SELECTOR, "#race .cand-bar")) > 0 and st
+
+    final = wait(watch, 90, step=0.05)
+    c.equal(final, "success", f"the page follows the job to success: {seen_status}")
+    c.check("running" in seen_status, f"the page showed the job running on the way: {seen_status}")
+    c.check(seen_running, "the timeline showed an attempt running")
+    c.check(race_before_train, "no candidate bars before the train stage had finished")
+    page_errors = console_errors(driver)
+    c.check(not [e for e in page_errors if "/result/" in e],
+            "a running job's page asks for no file before its stage has committed it (no 404)")
+    status = srv.get(f"/status/{race_id}").json()
+    metrics = srv.get(f"/result/{race_id}/metrics.json").json()
+
+    # --- stage timeline --------------------------------------------------------
+    c.equal(attr_list(driver, "#timeline g.tl-row", "data-stage"), STAGES, "one timeline row per stage")
+    for stage in STAGES:
+        bars = driver.find_elements(By.CSS_SELECTOR, f'#timeline g.tl-row[data-stage="{stage}"] rect.tl-attempt')
+        want = 2 if stage == "train" else 1
+        c.equal(len(bars), want, f"{stage}: {want} attempt bar(s)")
+    c.equal(attr_list(driver, '#timeline rect.tl-attempt[data-stage="train"]', "data-outcome"),
+            ["failed", "done"], "train's first attempt failed, the retry succeeded")
+    c.equal(attr_list(driver, '#timeline rect.tl-attempt[data-stage="train"]', "data-attempt"), ["1", "2"],
+            "train's attempts are numbered 1 and 2")
+    secs = [float(v) for v in attr_list(driver, '#timeline rect.tl-attempt[data-stage="train"]', "data-seconds")]
+    c.check(len(secs) == 2 and all(2.5 <= s <= 30 for s in secs), f"each train attempt took its ~3 s: {secs}")
+    xs = [float(v) for v in attr_list(driver, "#timeline rect.tl-attempt", "x")]
+    c.check(xs == sorted(xs), f"the attempts lie in time order along the axis: {xs}")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#attempts-body tr")
+    c.equal(len(rows), 5, "the attempts table lists the five attempts")
+    node = (status["metadata"].get("nodes") or {}).get("train") or status["metadata"].get("node")
+    c.check(node and f"on {node}" in text(driver, '#timeline g.tl-row[data-stage="train"]'),
+            f"the timeline names the node the stage ran on ({node})")
+    c.check(node and all(node in r.text for r in rows), "each attempt's row names its node")
+    c.check("retrying" in rows[3].text if len(rows) > 3 else False,
+            "the failed attempt's row says why and that it was retried")
+
+    # --- candidate race ----------------------------------------------------------
+    c.equal(attr_list(driver, "#race rect.cand-bar", "data-name"), RACE_BARS,
+            "one bar per scored candidate, in metrics.json's order")
+    c.equal(len(driver.find_elements(By.CSS_SELECTOR, "#race rect.secs-bar")), 4, "one seconds bar per candidate")
+    c.equal(len(driver.find_elements(By.CSS_SELECTOR, "#race line.est-tick")), 4, "an estimate tick per candidate")
+    c.equal(attr_list(driver, '#race rect.cand-bar[data-winner="true"]', "data-name"), [metrics["chosen"]],
+            "exactly the chosen candidate is marked the winner")
+    c.check("winner" in (driver.find_element(By.CSS_SELECTOR, f'#race rect.cand-bar[data-name="{metrics["chosen"]}"]')
+                         .get_attribute("class")), "the winner's bar has its own colour class")
+    c.check("★ chosen" in text(driver, "#race"), "the winner is labelled")
+    cvs = {e.get_attribute("data-name"): float(e.get_attribute("data-cv"))
+           for e in driver.find_elements(By.CSS_SELECTOR, "#race rect.cand-bar")}
+    want = {m["name"]: m["cv_score"] for m in metrics["candidates"] if m["cv_score"] is not None}
+    c.equal(cvs, want, "each bar carries its candidate's CV score")
+    heights = {e.get_attribute("data-name"): float(e.get_attribute("height"))
+               for e in driver.find_elements(By.CSS_SELECTOR, "#race rect.cand-bar")}
+    c.check(sorted(heights, key=heights.get) == sorted(want, key=want.get),
+            f"bar heights follow the CV scores: {heights}")
+    lines = {e.get_attribute("data-ref"): e for e in driver.find_elements(By.CSS_SELECTOR, "#race line.ref-line")}
+    c.equal(sorted(lines), ["baseline", "trivial"], "a trivial and a baseline line")
+    if len(lines) == 2:
+        sc = metrics["self_check"]
+        c.equal(float(lines["trivial"].get_attribute("data-value")), sc["trivial_cv"], "the trivial line is at trivial_cv")
+        c.equal(float(lines["baseline"].get_attribute("data-value")), sc["baseline_cv"], "the baseline line is at baseline_cv")
+        ty, by = (float(lines[k].get_attribute("y1")) for k in ("trivial", "baseline"))
+        c.check(lines["trivial"].get_attribute("y1") == lines["trivial"].get_attribute("y2") and ty > by,
+                f"both lines are horizontal, the trivial one below the baseline: {ty} > {by}")
+        hgb = driver.find_element(By.CSS_SELECTOR, '#race rect.cand-bar[data-name="hgb"]')
+        c.check(abs(float(hgb.get_attribute("y")) - by) < 1.5, "the baseline line meets the baseline's bar top")
+    c.check("trivial 0.6162" in text(driver, "#race") and "baseline hgb 0.8215" in text(driver, "#race"),
+            f"the lines are labelled: {text(driver, '#race')!r}")
+    c.check("text_linear" in text(driver, "#race-skipped") and "no text columns" in text(driver, "#race-skipped"),
+            f"the skipped candidate is listed with why: {text(driver, '#race-skipped')!r}")
+    c.check("accuracy" in text(driver, "#race-summary") and "0.8350" in text(driver, "#race-summary"),
+            f"the race names its metric and the chosen CV: {text(driver, '#race-summary')!r}")
+
+    # --- profile at a glance --------------------------------------------------------
+    fact = lambda k: text(driver, f'#profile-facts [data-fact="{k}"] dd')  # noqa: E731
+    c.equal(fact("rows"), "891", "train rows shown")
+    c.check("12 columns" in text(driver, '#profile-facts [data-fact="rows"]'), "train columns shown")
+    c.equal(fact("test-rows"), "418", "test rows shown")
+    c.equal(fact("metric"), "accuracy", "metric shown")
+    c.check("higher is better" in text(driver, '#profile-facts [data-fact="metric"]'), "the metric's direction shown")
+    c.equal(fact("target"), "Survived", "target shown")
+    c.check("2 classes" in text(driver, '#profile-facts [data-fact="target"]'), "the target's classes shown")
+    c.check("5 candidates" in text(driver, '#profile-facts [data-fact="plan"]'), "the plan's candidates (plan.json)")
+    kinds = {e.get_attribute("data-kind"): int(e.get_attribute("data-count"))
+             for e in driver.find_elements(By.CSS_SELECTOR, "#kinds rect.kind-seg")}
+    c.equal(kinds, {"numeric": 5, "categorical": 4, "text": 1, "id": 1}, "columns by kind (the target apart)")
+    c.check("numeric 5" in text(driver, "#kinds-legend"), f"the kinds legend: {text(driver, '#kinds-legend')!r}")
+
+    # --- summary, downloads, log tail ------------------------------------------------
+    c.check("xgboost" in text(driver, '#job-facts [data-fact="model"]')
+            and "0.8350" in text(driver, '#job-facts [data-fact="model"]'), "the chosen model and CV in the summary")
+    c.check(wait(lambda: text(driver, '#job-facts [data-fact="valid"] dd') == "valid", 5),
+            "the submission check (validation.json) in the summary")
+    for name in DOWNLOADS:
+        a = driver.find_elements(By.CSS_SELECTOR, f'#job-downloads a[data-file="{name}"]')
+        href = a[0].get_attribute("href") if a else ""
+        c.check(href == f"{base}result/{race_id}/{name}", f"the {name} link points at its route: {href!r}")
+        if href:
+            with urllib.request.urlopen(href, timeout=30) as resp:
+                body = resp.read()
+            c.check(resp.status == 200 and body, f"{name}'s link answers 200 with content")
+            if name.endswith(".json"):
+                c.equal(json.loads(body), srv.get(f"/result/{race_id}/{name}").json(), f"{name} is the job's record")
+    c.check(not driver.find_elements(By.CSS_SELECTOR, "#job-downloads .unavailable"), "every download is there")
+    c.check(not driver.find_elements(By.CSS_SELECTOR, "#job-actions .cancel-btn"), "no cancel button once done")
+    c.check(wait(lambda: "train done" in driver.find_element(By.ID, "job-tail").text, 5), "the log tail shows the job's log")
+    c.check("stage_finished" in driver.find_element(By.ID, "job-tail").text, "the log tail has the stage events")
+
+    # --- the screenshot: saved, and its charts are really drawn -------------------------
+    driver.set_window_size(1440, 1800)   # the whole page, log tail included
+    driver.execute_script("window.scrollTo(0, 0)")
+    time.sleep(0.6)   # the resize redraws the charts on the next frame
+    png = driver.get_screenshot_as_png()
+    with open(JOB_SCREENSHOT, "wb") as f:
+        f.write(png)
+    print(f"screenshot: {JOB_SCREENSHOT}")
+    if DOCS_SCREENSHOT:
+        os.makedirs(os.path.dirname(os.path.abspath(DOCS_SCREENSHOT)), exist_ok=True)
+        shutil.copyfile(JOB_SCREENSHOT, DOCS_SCREENSHOT)
+        print(f"screenshot for the docs: {DOCS_SCREENSHOT}")
+    decoded = png_rows(png)
+    c.check(decoded[0] >= 1400 and decoded[1] >= 1000, f"the screenshot is the window's size: {decoded[:2]}")
+    rect = lambda css: driver.execute_script(  # noqa: E731
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+        "return {x: r.x, y: r.y, width: r.width, height: r.height}", css)
+    race = rect("#race svg")
+    c.check(race["width"] > 300 and race["height"] > 200 and race["y"] + race["height"] <= decoded[1],
+            f"the race chart is on the screenshot: {race}")
+    distinct, ink, colours = region_colours(decoded, race)
+    c.check(distinct >= 8, f"the race chart has several distinct colours: {distinct}")
+    c.check(0.06 <= ink <= 0.8, f"the race chart is neither blank nor a solid block: {ink:.2f} ink")
+    c.check(near(colours, (0x25, 0x63, 0xeb)), "the winner's accent blue is on the chart")
+    c.check(near(colours, (0x94, 0xa3, 0xb8)), "the other candidates' grey is on the chart")
+    c.check(near(colours, (0xb9, 0x1c, 0x1c), 30), "the trivial line's red is on the chart")
+    c.check(near(colours, (0xb4, 0x53, 0x09), 30), "the baseline line's amber is on the chart")
+    distinct, ink, colours = region_colours(decoded, rect("#timeline svg"))
+    c.check(distinct >= 5 and ink >= 0.05, f"the timeline is drawn: {distinct} colours, {ink:.2f} ink")
+    c.check(near(colours, (0x15, 0x80, 0x3d)) and near(colours, (0xb9, 0x1c, 0x1c)),
+            "the timeline shows done (green) and failed (red) attempts")
+    errors = page_errors + console_errors(driver)
+    c.check(not errors, f"no console errors on the job page: {errors}")
+
+    # --- a failed job: its page says so; no file is asked for -----------------------------
+    driver.set_window_size(1440, 1000)
+    broken = srv.submit("broken")
+    srv.wait_done(broken)
+    driver.get(f"{base}#/jobs/{broken}")
+    c.check(wait(lambda: text(driver, "#job-status") == "failed"
+                 and len(driver.find_elements(By.CSS_SELECTOR, "#attempts-body tr")) == 2, 15),
+            f"a failed job's page shows failed and its attempts: {text(driver, '#job-status')!r}")
+    c.equal(attr_list(driver, '#timeline rect.tl-attempt[data-stage="analyze"]', "data-outcome"),
+            ["failed", "failed"], "both analyze attempts failed")
+    c.check("analyze failed on purpose" in text(driver, "#job-summary"), "the page shows why it failed")
+    c.check("No metrics.json" in text(driver, "#race-msg") and not driver.find_elements(By.CSS_SELECTOR, "#race svg"),
+            f"no race, and why: {text(driver, '#race-msg')!r}")
+    c.check("No profile.json" in text(driver, "#profile-msg"), f"no profile, and why: {text(driver, '#profile-msg')!r}")
+    c.check(not driver.find_elements(By.CSS_SELECTOR, "#job-downloads a")
+            and len(driver.find_elements(By.CSS_SELECTOR, "#job-downloads .unavailable")) == len(DOWNLOADS),
+            "every download is marked as not there")
+    c.check(not console_errors(driver), "no console errors on a failed job's page")
+
+    # --- the cancelled job ------------------------------------------------------------------
+    driver.get(f"{base}#/jobs/{cancelled_id}")
+    c.check(wait(lambda: text(driver, "#job-status") == "cancelled"
+                 and attr_list(driver, '#timeline rect.tl-attempt[data-stage="train"]', "data-outcome") == ["cancelled"], 15),
+            "a cancelled job's page shows its train attempt cancelled")
+    c.check(wait(lambda: "profile.json" in attr_list(driver, "#job-downloads a", "data-file")
+                 and driver.find_elements(By.CSS_SELECTOR, '#job-downloads .unavailable[data-file="metrics.json"]'), 10),
+            "its profile is there, its metrics are not")
+    c.check(wait(lambda: text(driver, '#profile-facts [data-fact="task"] dd') == "binary classification", 10),
+            "the cancelled job's profile is shown")
+    c.check(not console_errors(driver), "no console errors on a cancelled job's page")
+
+    # --- an unknown job, then back to the table ----------------------------------------------
+    driver.execute_script("location.hash = '#/jobs/00000000-0000-4000-8000-000000000000'")
+    c.check(wait(lambda: driver.find_element(By.ID, "job-missing").is_displayed()
+                 and "No job" in text(driver, "#job-missing"), 10), "an unknown job's page says there is none")
+    errors = console_errors(driver)
+    c.check(all("/status/00000000-0000-4000-8000-000000000000" in e for e in errors),
+            f"the only console error is the status request's own 404: {errors}")
+    driver.find_element(By.ID, "job-back").click()
+    c.check(wait(lambda: driver.find_element(By.ID, "list-view").is_displayed()
+                 and not driver.find_element(By.ID, "job-view").is_displayed(), 5), "the back link shows the table again")
+    c.check(row_by_id(driver, race_id) is not None, "the table still lists the jobs")
+
+
 def main():
     c = Checks()
     mirror = make_mirror(tempfile.mkdtemp(prefix="kagent-mirror-"), {
         "quick": "sleep train 4",
         "slow": "sleep train 120",
+        "race": RACE,
+        "broken": "fail analyze",
     })
+    os.makedirs(OUT, exist_ok=True)
     downloads = tempfile.mkdtemp(prefix="kagent-downloads-")
     # Its own embedded PostgreSQL, so no job left by another test holds a slot.
     srv = Server(competitions=mirror, database_url="", extra=["--max-running=3"]).start(timeout=120)
@@ -117,12 +450,9 @@ def main():
                 pass
     finally:
         if driver:
-            try:
-                for entry in driver.get_log("browser"):
-                    if entry.get("level") == "SEVERE":
-                        print("browser:", entry.get("message"))
-            except WebDriverException:
-                pass
+            console_errors(driver)
+            for entry in CONSOLE:
+                print("browser:", entry)
             driver.quit()
         if profile:
             shutil.rmtree(profile, ignore_errors=True)
@@ -297,6 +627,8 @@ def run(c, srv, driver, downloads):
             "no download link on a cancelled job")
     c.check(wait(lambda: text(driver, "#logs-state") == "cancelled", 10),
             f"the live logs end with the terminal status: {text(driver, '#logs-state')!r}")
+
+    job_page(c, srv, driver, base, slow_id)
 
     # --- nothing fetched from anywhere but the server ------------------------
     origins = driver.execute_script(
