@@ -33,6 +33,7 @@
 #include "core/log.hpp"
 #include "core/log_format.hpp"
 #include "http/server.hpp"
+#include "metrics/registry.hpp"
 #include "persistence/embedded_postgres.hpp"
 #include "persistence/key_repository.hpp"
 #include "persistence/migrations.hpp"
@@ -222,7 +223,10 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
     log->info("llm on dialect={} model={} repair_rounds={}", llm.dialect, llm.model,
               llm.repair_rounds);
   }
-  auto persistence = all.add(spawn_persistence(sys, conninfo));
+  // One registry for the process: the families it holds are updated where
+  // their events happen and exported by GET /metrics.
+  auto metrics_registry = std::make_shared<metrics::registry>();
+  auto persistence = all.add(spawn_persistence(sys, conninfo, metrics_registry));
   auto readers = all.add(spawn_db_readers(sys, conninfo, opts.database.readers));
   // Every node joins the registry, this one's own too (standalone: all of
   // it); job actors send their stages to the registry.
@@ -285,7 +289,7 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   all.actors.push_back(caf::actor_cast<caf::actor>(store));
   auto supervisor = all.add(spawn_job_supervisor(
     sys, {caf::actor_cast<caf::actor>(registry), persistence, readers, opts.pipeline, node, 3, hub,
-          store, host->user}));
+          store, host->user, metrics_registry}));
   auto admission_opts = opts.admission;
   admission_opts.max_running = local_slots;  // the registry tells it every change
   auto admission = all.add(spawn_admission(sys, admission_opts, persistence, supervisor, readers));
@@ -311,7 +315,7 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
     sys, opts.http,
     {admission, supervisor, readers, hub, persistence, key_store, submitter,
      caf::actor_cast<caf::actor>(registry)},
-    {opts.admission.retry_after_s, opts.sandbox.mode, limits});
+    {opts.admission.retry_after_s, opts.sandbox.mode, limits, metrics_registry});
   if (!server)
     return fail("HTTP: " + detail_of(server.error()));
   log->info("kagentd listening host={} port={} sandbox={} database={} kaggle={}", opts.http.host,

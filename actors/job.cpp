@@ -50,11 +50,27 @@ struct job_state {
   bool step_running = false;
   bool cancel_requested = false;
   bool finished = false;
+  bool new_job = false;         ///< never started before: its first stage ends the queue wait
+  metrics::failure_category failure = metrics::failure_category::other;  ///< if it fails
   std::vector<caf::response_promise> waiting;  ///< cancel requests
   static inline const char* name = "job";
 };
 
 using job_ptr = caf::stateful_actor<job_state>*;
+
+double seconds_between(int64_t from_ms, int64_t to_ms) {
+  return static_cast<double>(std::max<int64_t>(0, to_ms - from_ms)) / 1000.0;
+}
+
+const char* outcome_of(failure_action a) {
+  switch (a) {
+    case failure_action::retry: return metrics::outcome::retry;
+    case failure_action::time_out: return metrics::outcome::timeout;
+    case failure_action::cancel: return metrics::outcome::cancelled;
+    case failure_action::fail: break;
+  }
+  return metrics::outcome::failed;
+}
 
 void run_step(job_ptr self);
 void on_competition(job_ptr self, sources::competition_files files);
@@ -155,6 +171,10 @@ void start_stage(job_ptr self, const std::string& stage, int attempt) {
   st.step = 0;
   st.outputs.clear();
   st.stage_started = now_ms();
+  if (st.new_job) {
+    st.new_job = false;
+    st.deps.metrics->jobs().observe_queue_wait(seconds_between(st.rec.created_at, st.stage_started));
+  }
   st.rec.stage = stage;
   st.rec.attempt = attempt;
   st.meta.stage = stage;
@@ -184,7 +204,13 @@ void stage_failed(job_ptr self, const stage_result& r, const std::vector<std::st
   auto& st = self->state;
   auto why = describe_failure(st.stage, r, missing);
   auto log = get_logger("actors");
-  switch (on_failure(r, st.rec.attempt, st.deps.pipeline.max_attempts)) {
+  auto action = on_failure(r, st.rec.attempt, st.deps.pipeline.max_attempts);
+  auto& m = st.deps.metrics->jobs();
+  m.observe_stage(st.stage, outcome_of(action), seconds_between(st.stage_started, now_ms()));
+  st.failure = failure_category_of(r, !missing.empty());
+  if (action != failure_action::cancel && metrics::is_sandbox_failure(st.failure))
+    m.count_sandbox_failure(st.stage, st.failure);
+  switch (action) {
     case failure_action::cancel:
       return finish(self, status::cancelled, "cancelled by request");
     case failure_action::time_out:
@@ -198,6 +224,7 @@ void stage_failed(job_ptr self, const stage_result& r, const std::vector<std::st
       auto delay = retry_delay_ms(next, st.deps.pipeline.retry_backoff_ms);
       log->warn("stage retry job_id={} stage={} attempt={} delay_ms={} error={}", st.rec.id,
                 st.stage, next, delay, why);
+      m.count_retry(st.stage);
       emit(self, "retry", why + "; retrying in " + std::to_string(delay) + " ms");
       self->delayed_send(self, std::chrono::milliseconds(delay), retry_atom::value, st.stage,
                          next);
@@ -243,6 +270,9 @@ void commit_stage(job_ptr self, int attempt) {
       .then(
       [=](caf::ok_atom) {
         auto& st = self->state;
+        st.deps.metrics->jobs().observe_stage(
+          st.stage, stage != st.stage ? metrics::outcome::repair : metrics::outcome::success,
+          seconds_between(st.stage_started, now_ms()));
         st.done[stage] = small;
         st.meta.llm = summarize_llm(st.done, st.deps.pipeline.llm.repair_rounds);
         if (stage != st.stage)
@@ -361,6 +391,10 @@ void finish(job_ptr self, const std::string& status, const std::string& error) {
   if (status == status::success)
     st.meta.progress = 1.0;
   st.meta.message = status == status::success ? "Completed" : error;
+  auto& m = st.deps.metrics->jobs();
+  m.count_finished(status);
+  if (status == status::failed || status == status::timeout)
+    m.count_failure(status == status::timeout ? metrics::failure_category::timeout : st.failure);
   emit(self, "status", error.empty() ? status : status + ": " + error);
   get_logger("actors")->info("job finished job_id={} status={}", st.rec.id, status);
   publish(self);
@@ -396,6 +430,7 @@ void begin(job_ptr self) {
   auto& st = self->state;
   st.rec.status = status::running;
   st.rec.node = st.deps.node;
+  st.new_job = st.rec.started_at == 0 && st.done.empty();
   if (st.rec.started_at == 0)
     st.rec.started_at = now_ms();
   self->request(st.deps.store, fetch_guard, sources::fetch_atom::value, st.rec.competition,
@@ -407,6 +442,7 @@ void begin(job_ptr self) {
             // A store stopped by shutdown: the job resumes on the next start.
             if (code_of(err) == errc::cancelled)
               return;
+            self->state.failure = metrics::failure_category::source;
             finish(self, status::failed, detail_of(err));
           });
 }
@@ -438,6 +474,7 @@ void on_competition(job_ptr self, sources::competition_files files) {
 caf::behavior job_actor(job_ptr self, resumable_job job, job_deps deps) {
   auto& st = self->state;
   st.deps = std::move(deps);
+  st.deps.metrics = metrics::or_private(std::move(st.deps.metrics));
   st.rec = std::move(job.job);
   st.done = std::move(job.done);
   st.seq = job.last_seq;
@@ -483,6 +520,7 @@ caf::behavior job_actor(job_ptr self, resumable_job job, job_deps deps) {
       st.waiting.push_back(self->make_response_promise());
       if (!st.cancel_requested) {
         st.cancel_requested = true;
+        st.deps.metrics->jobs().count_cancel("running");
         emit(self, "cancel", "cancellation requested");
         if (st.step_running)
           self->send(st.deps.launcher, cancel_atom::value, st.rec.id);

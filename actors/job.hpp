@@ -10,6 +10,7 @@
 
 #include "actors/messages.hpp"
 #include "config/options.hpp"
+#include "metrics/registry.hpp"
 #include "sandbox/identity.hpp"
 #include "sources/competition_store.hpp"
 
@@ -25,6 +26,7 @@ struct job_deps {
   caf::actor hub;          ///< progress hub: every event and state change; may be null
   sources::competition_store_actor store;  ///< where the competition's files come from
   sandbox::identity stage_user{}; ///< owns the job directory (stages run as it)
+  metrics::registry_ptr metrics{}; ///< where its stages, retries and end are counted
 };
 
 /// Spawns a job actor that resumes `job` at its first stage without a

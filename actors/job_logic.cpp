@@ -111,6 +111,29 @@ std::string describe_failure(const std::string& stage, const stage_result& r,
   return stage + " stage: " + why;
 }
 
+metrics::failure_category failure_category_of(const stage_result& r, bool outputs_missing) {
+  using metrics::failure_category;
+  auto starts = [&](const char* prefix) { return r.error.rfind(prefix, 0) == 0; };
+  // The order of describe_failure: the first cause it names is the category.
+  if (r.unsafe_output)
+    return failure_category::unsafe_output;
+  if (r.timed_out)
+    return failure_category::timeout;
+  if (starts("could not commit outputs"))
+    return failure_category::database;
+  if (r.error.find(" was lost during the stage") != std::string::npos)
+    return failure_category::node_lost;
+  if (starts("sandbox: "))
+    return failure_category::sandbox;
+  if (starts("launcher: ") || starts("node ") || starts("competition files: "))
+    return failure_category::launcher;
+  if (r.exit_code != 0)
+    return r.signal != 0 ? failure_category::killed : failure_category::program_error;
+  if (outputs_missing)
+    return failure_category::missing_output;
+  return failure_category::other;
+}
+
 std::string stage_label(const std::string& stage) {
   if (stage == "analyze")
     return "Analyzing competition";

@@ -11,6 +11,7 @@
 
 #include "actors/messages.hpp"
 #include "config/options.hpp"
+#include "metrics/failure_category.hpp"
 
 namespace kagent {
 
@@ -59,6 +60,10 @@ bool write_worth_retrying(const caf::error& err);
 /// A one-line reason for a failed step, naming the stage.
 std::string describe_failure(const std::string& stage, const stage_result& r,
                              const std::vector<std::string>& missing);
+
+/// The category of a failed stage attempt, for kagent_job_failures_total and
+/// kagent_sandbox_failures_total; `outputs_missing` when it left a required file out.
+metrics::failure_category failure_category_of(const stage_result& r, bool outputs_missing);
 
 /// The required files of `step` that `r` did not bring back.
 std::vector<std::string> missing_outputs(const stage_step& step, const stage_result& r);

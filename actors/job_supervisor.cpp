@@ -35,7 +35,7 @@ void launch(supervisor_ptr self, resumable_job r, caf::actor notify, int restart
   auto& st = self->state;
   job_deps deps{st.deps.stages, st.deps.persistence, caf::actor{self},
                 st.deps.pipeline, st.deps.node, st.deps.hub, st.deps.store,
-                st.deps.stage_user};
+                st.deps.stage_user, st.deps.metrics};
   auto id = r.job.id;
   auto job = r.job;
   auto a = spawn_job(self->system(), std::move(r), std::move(deps));
@@ -43,6 +43,13 @@ void launch(supervisor_ptr self, resumable_job r, caf::actor notify, int restart
   // and the exit handler ends live jobs when the supervisor is told to stop.
   self->monitor(a);
   st.live[id] = live_job{a, std::move(job), std::move(notify), restarts};
+}
+
+// A queued job's cancel is counted here once admission took it (a running
+// job's by its job actor).
+void count_cancel(supervisor_ptr self, const job_record& rec, const char* state) {
+  if (rec.status == status::cancelled)
+    self->state.deps.metrics->jobs().count_cancel(state);
 }
 
 void release(supervisor_ptr self, const std::string& id) {
@@ -66,6 +73,8 @@ void respawn(supervisor_ptr self, const std::string& id, const caf::error& reaso
     rec.status = status::failed;
     rec.completed_at = now_ms();
     rec.error = "job actor crashed " + std::to_string(lj.restarts + 1) + " times";
+    st.deps.metrics->jobs().count_finished(rec.status);
+    st.deps.metrics->jobs().count_failure(metrics::failure_category::crashed);
     self->request(st.deps.persistence, caf::infinite, update_atom::value, rec)
       .then([=](caf::ok_atom) { release(self, id); },
             [=](caf::error&) { release(self, id); });
@@ -98,6 +107,7 @@ void respawn(supervisor_ptr self, const std::string& id, const caf::error& reaso
 caf::behavior job_supervisor(supervisor_ptr self, supervisor_deps deps) {
   auto& st = self->state;
   st.deps = std::move(deps);
+  st.deps.metrics = metrics::or_private(std::move(st.deps.metrics));
   self->set_exit_handler([=](caf::exit_msg& msg) {
     // Nothing is linked to the supervisor, so this is a stop order. Job rows
     // stay non-terminal and resume on the next start.
@@ -166,7 +176,10 @@ caf::behavior job_supervisor(supervisor_ptr self, supervisor_deps deps) {
         return rp;
       }
       self->request(st.admission, read_timeout, cancel_atom::value, id)
-        .then([=](job_record& rec) mutable { rp.deliver(std::move(rec)); },
+        .then([=](job_record& rec) mutable {
+                count_cancel(self, rec, "queued");
+                rp.deliver(std::move(rec));
+              },
               [=](caf::error&) mutable { ask_db(); });
       return rp;
     },

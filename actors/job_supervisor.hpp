@@ -12,6 +12,7 @@
 
 #include "actors/messages.hpp"
 #include "config/options.hpp"
+#include "metrics/registry.hpp"
 #include "sandbox/identity.hpp"
 #include "sources/competition_store.hpp"
 
@@ -28,6 +29,7 @@ struct supervisor_deps {
   caf::actor hub;                     ///< progress hub handed to every job; may be null
   sources::competition_store_actor store;  ///< handed to every job
   sandbox::identity stage_user{};     ///< owns job directories (stages run as it)
+  metrics::registry_ptr metrics{};    ///< job series, handed to every job; null: a private one
 };
 
 /// Spawns the supervisor. The sender of (start_atom, resumable_job) is told

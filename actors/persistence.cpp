@@ -1,5 +1,6 @@
 #include "actors/persistence.hpp"
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <optional>
@@ -38,6 +39,7 @@ struct persistence_state {
   write_backlog backlog;
   std::deque<pending_write> held;  ///< the backlog's writes, oldest first
   bool retry_scheduled = false;
+  metrics::registry_ptr metrics;   ///< batch sizes and commit times
   static inline const char* name = "persistence";
 };
 
@@ -150,8 +152,15 @@ void flush(persistence_ptr self) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!st.conn || !st.conn->ok())
       batch_err = connect(self);
-    if (!batch_err)
+    if (!batch_err) {
+      auto begun = std::chrono::steady_clock::now();
       batch_err = run_batch(*st.conn, writes, results);
+      std::chrono::duration<double> took = std::chrono::steady_clock::now() - begun;
+      if (batch_err)
+        st.metrics->database().count_batch_failure();
+      else
+        st.metrics->database().observe_commit(writes.size(), took.count());
+    }
     if (!batch_err || code_of(batch_err) != errc::db_unavailable)
       break;
     if (attempt == 0 && !st.backlog.outage())
@@ -211,8 +220,10 @@ size_t size_of(const job_record& j) {
   return sizeof(j) + j.url.size() + j.metadata.size() + j.error.size() + j.owner.size();
 }
 
-caf::behavior persistence(persistence_ptr self, std::string conninfo) {
+caf::behavior persistence(persistence_ptr self, std::string conninfo,
+                          metrics::registry_ptr metrics) {
   self->state.conninfo = std::move(conninfo);
+  self->state.metrics = metrics::or_private(std::move(metrics));
   self->set_exit_handler([=](caf::exit_msg& msg) {
     // One last try: what the database does not take now stays non-terminal
     // in its rows and resumes on the next start.
@@ -292,8 +303,9 @@ caf::behavior persistence(persistence_ptr self, std::string conninfo) {
 
 } // namespace
 
-caf::actor spawn_persistence(caf::actor_system& sys, std::string conninfo) {
-  return sys.spawn<caf::detached>(persistence, std::move(conninfo));
+caf::actor spawn_persistence(caf::actor_system& sys, std::string conninfo,
+                             metrics::registry_ptr metrics) {
+  return sys.spawn<caf::detached>(persistence, std::move(conninfo), std::move(metrics));
 }
 
 } // namespace kagent

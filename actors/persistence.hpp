@@ -19,9 +19,13 @@
 
 #include <caf/fwd.hpp>
 
+#include "metrics/registry.hpp"
+
 namespace kagent {
 
-/// Spawns the persistence actor on its own thread; it connects lazily.
-caf::actor spawn_persistence(caf::actor_system& sys, std::string conninfo);
+/// Spawns the persistence actor on its own thread; it connects lazily. Each
+/// transaction's size and time go to `metrics` (null: a private registry).
+caf::actor spawn_persistence(caf::actor_system& sys, std::string conninfo,
+                             metrics::registry_ptr metrics = nullptr);
 
 } // namespace kagent

@@ -7,6 +7,7 @@
 #include <caf/actor.hpp>
 
 #include "actors/kaggle_submitter.hpp"
+#include "metrics/registry.hpp"
 
 namespace kagent::http {
 
@@ -27,6 +28,7 @@ struct server_info {
   int retry_after_s = 5;     ///< Retry-After of a 429
   std::string sandbox_mode;  ///< shown by /health
   std::string sandbox_limits{}; ///< who stages run as and their bounds (or a warning)
+  metrics::registry_ptr metrics{}; ///< what GET /metrics exports; null: a private one
 };
 
 } // namespace kagent::http

@@ -10,6 +10,8 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "http/json_views.hpp"
+#include "http/metrics_figures.hpp"
+#include "metrics/exposition.hpp"
 #include "http/ws_frames.hpp"
 
 namespace kagent::http {
@@ -230,24 +232,26 @@ void health(const bridge_env& env, reply_fn done) {
           [finish](caf::error&) { finish(); });
 }
 
-// Asks admission and the hub at once; answers when both have.
+// Asks admission, the registry and the hub at once; answers when all have.
+// The families updated where their events happen come from the registry.
 void metrics(const bridge_env& env, const api_call& c, reply_fn done) {
   struct parts {
-    metrics_view view;
+    metrics::state_view view;
     int pending = 3;
   };
   auto p = std::make_shared<parts>();
   p->view.http_in_flight = c.http_in_flight;
   p->view.http_sessions = c.http_sessions;
   p->view.ws_sessions = c.ws_sessions;
-  auto finish = [p, done] {
+  auto registry = env.info.metrics;
+  auto finish = [p, done, registry] {
     if (--p->pending == 0)
-      done(make_response(200, metrics_text(p->view), "text/plain; version=0.0.4"));
+      done(make_response(200, registry->exposition(p->view),
+                         metrics::exposition_content_type));
   };
   env.self->request(env.b.admission, env.timeout, stats_atom::value)
     .then([p, finish](admission_stats& s) {
-            p->view.admission_ok = true;
-            p->view.admission = s;
+            p->view.admission = figures_of(s);
             finish();
           },
           [finish](caf::error&) { finish(); });
@@ -256,8 +260,7 @@ void metrics(const bridge_env& env, const api_call& c, reply_fn done) {
   } else {
     env.self->request(env.b.registry, env.timeout, list_atom::value)
       .then([p, finish](cluster::cluster_view& v) {
-              p->view.cluster_ok = true;
-              p->view.cluster = std::move(v);
+              p->view.cluster = figures_of(v);
               finish();
             },
             [finish](caf::error&) { finish(); });
@@ -266,8 +269,7 @@ void metrics(const bridge_env& env, const api_call& c, reply_fn done) {
     return finish();
   env.self->request(env.b.hub, env.timeout, stats_atom::value)
     .then([p, finish](hub_stats& s) {
-            p->view.hub_ok = true;
-            p->view.hub = s;
+            p->view.hub = figures_of(s);
             finish();
           },
           [finish](caf::error&) { finish(); });
@@ -284,6 +286,7 @@ void cluster(const bridge_env& env, reply_fn done) {
 
 caf::behavior bridge(caf::event_based_actor* self, backends b, server_info info,
                      std::chrono::milliseconds timeout) {
+  info.metrics = metrics::or_private(std::move(info.metrics));
   bridge_env env{self, std::move(b), std::move(info), timeout};
   return {
     [env](http_call_atom, const api_call& c, const reply_fn& done) {

@@ -14,6 +14,7 @@
 #include "core/log.hpp"
 #include "http/bridge.hpp"
 #include "http/ws_session.hpp"
+#include "metrics/labels.hpp"
 
 namespace kagent::http {
 
@@ -56,6 +57,8 @@ void http_session::do_read() {
 
 void http_session::on_read(beast::error_code ec, size_t) {
   reading_ = false;
+  read_at_ = std::chrono::steady_clock::now();
+  route_ = metrics::route_other;
   if (closed_)
     return;
   if (ec == bhttp::error::end_of_stream) {
@@ -91,6 +94,10 @@ void http_session::handle(request&& req) {
   auto origin = std::string{req[bhttp::field::origin]};
   cors_ = !ctx_->limits.cors_origin.empty() && origin == ctx_->limits.cors_origin;
   auto routed = route(req, ctx_->limits);
+  if (routed.immediate)
+    route_ = req.target() == "/" ? metrics::route_dashboard : metrics::route_other;
+  else
+    route_ = to_string(routed.call.kind);
   auto log = get_logger("http");
   if (log->should_log(spdlog::level::debug)) {
     auto target = std::string{req.target()};
@@ -141,7 +148,7 @@ void http_session::handle(request&& req) {
     return push({std::move(busy), req.version(), keep_alive, false});
   }
   auto seq = front_seq_ + queue_.size();
-  queue_.push_back({std::nullopt, req.version(), keep_alive, true, ws, cors_});
+  queue_.push_back({std::nullopt, req.version(), keep_alive, true, ws, cors_, route_, read_at_});
   if (ws) {
     // Nothing is read after an upgrade request: the socket may change hands.
     closing_ = true;
@@ -179,6 +186,8 @@ void http_session::on_reply(uint64_t seq, response&& res) {
 
 void http_session::push(slot&& s) {
   s.cors = cors_;
+  s.route = route_;
+  s.read_at = read_at_;
   queue_.push_back(std::move(s));
   do_write();
 }
@@ -213,6 +222,7 @@ void http_session::on_write(beast::error_code ec, size_t) {
     return;
   }
   auto& s = queue_.front();
+  observe(s, s.res->result_int());
   bool close = !s.res->keep_alive();
   if (s.counted)
     --ctx_->in_flight;
@@ -233,6 +243,7 @@ void http_session::on_write(beast::error_code ec, size_t) {
 }
 
 void http_session::upgrade() {
+  observe(queue_.front(), 101);
   // The upgrade is the last request read, so the queue holds only it.
   for (auto& s : queue_)
     if (s.counted)
@@ -241,6 +252,14 @@ void http_session::upgrade() {
   closed_ = true;
   std::make_shared<ws_session>(std::move(stream_), ctx_, std::move(ws_slot_))
     ->run(std::move(*upgrade_req_), std::move(ws_args_));
+}
+
+// Answers count once written (an upgrade once its 101 is due).
+void http_session::observe(const slot& s, int status) const {
+  if (!ctx_->metrics)
+    return;
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - s.read_at;
+  ctx_->metrics->http().observe_request(s.route, status, took.count());
 }
 
 void http_session::maybe_close() {

@@ -4,6 +4,7 @@
 // requests are read ahead of their responses; reading pauses while it is full.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -44,6 +45,8 @@ private:
     bool counted = false;         // holds one unit of ctx_->in_flight
     bool upgrade = false;         // a WebSocket upgrade: a 200 hands the socket over
     bool cors = false;            // answer the configured origin's CORS headers
+    const char* route = "";       // the latency histogram's route label
+    std::chrono::steady_clock::time_point read_at{};  // when the request was read
   };
 
   void do_read();
@@ -57,6 +60,7 @@ private:
   void maybe_close();
   void do_close();
   void upgrade();
+  void observe(const slot& s, int status) const;
 
   boost::beast::tcp_stream stream_;
   boost::beast::tcp_stream::executor_type strand_;  // copy, for posting from CAF threads
@@ -70,6 +74,8 @@ private:
   ws_slot ws_slot_;                     // its place among the WebSocket sessions
   std::string client_;                  // the peer's address, for per-client caps
   bool cors_ = false;       // the request being handled came from the CORS origin
+  const char* route_ = "";  // route label of the request being handled
+  std::chrono::steady_clock::time_point read_at_{};  // when it was read
   bool reading_ = false;
   bool writing_ = false;
   bool closing_ = false;    // read no more; close once queue_ is written

@@ -69,6 +69,8 @@ server::start(caf::actor_system& sys, const http_options& opts, backends b, serv
   ctx->ws_stall_timeout = std::chrono::seconds{std::max(1, opts.ws_stall_timeout_s)};
   ctx->ws_max_total_bytes = static_cast<int64_t>(opts.ws_total_queue_bytes);
   ctx->retry_after_s = info.retry_after_s;
+  info.metrics = metrics::or_private(std::move(info.metrics));
+  ctx->metrics = info.metrics;
   ctx->hub = b.hub;
   ctx->db_reader = b.db_reader;
   auto lst = listener::make(*p->ioc, opts.host, opts.port, ctx);

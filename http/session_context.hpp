@@ -14,6 +14,7 @@
 
 #include "http/router.hpp"
 #include "http/ws_admission.hpp"
+#include "metrics/registry.hpp"
 
 namespace kagent::http {
 
@@ -44,6 +45,7 @@ struct session_context {
   int64_t ws_max_total_bytes = 64 << 20;  ///< beyond: feeds holding more than a window close
   std::chrono::milliseconds ws_stall_timeout{30'000};  ///< no write progress: 4000
   int retry_after_s = 5;                   ///< Retry-After of a refused upgrade
+  metrics::registry_ptr metrics;           ///< request latency, slow consumers; may be null
   std::mutex ws_mutex;                 ///< guards ws
   std::map<const void*, std::weak_ptr<ws_session>> ws;  ///< open WebSockets, for stop
 };

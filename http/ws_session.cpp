@@ -153,6 +153,8 @@ void ws_session::close_after_queue(uint16_t code, std::string reason) {
   if (close_pending_ || closing_ || closed_)
     return;
   if (code == slow_consumer_code) {
+    if (ctx_->metrics)
+      ctx_->metrics->http().count_slow_consumer();
     // Keep only a frame being written; the client resumes from what it got.
     drop_unwritten();
     stop_feed();

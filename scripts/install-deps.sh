@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates curl procps
   libcaf-dev libboost-dev libboost-system-dev libpq-dev rapidjson-dev
   libspdlog-dev libfmt-dev libcurl4-openssl-dev libarchive-dev libssl-dev
+  prometheus-cpp-dev prometheus
   postgresql-15 postgresql-client-15 bubblewrap
   python3 python3-numpy python3-pandas python3-sklearn python3-xgboost python3-scipy
   python3-yaml python3-jsonschema

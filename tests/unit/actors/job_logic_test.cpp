@@ -89,3 +89,33 @@ CAF_TEST(a refused must-land write is retried after 500 ms doubling to 10 s) {
   CAF_CHECK(!kagent::write_worth_retrying(kagent::make_error(kagent::errc::not_found)));
   CAF_CHECK(kagent::write_worth_retrying(caf::make_error(caf::sec::request_timeout)));
 }
+
+CAF_TEST(a failed attempt is put in the category of its first cause) {
+  using metrics::failure_category;
+  auto of = [](auto set, bool missing = false) {
+    stage_result r;
+    set(r);
+    return failure_category_of(r, missing);
+  };
+  CAF_CHECK(of([](stage_result& r) { r.exit_code = 3; r.error = "Traceback"; })
+            == failure_category::program_error);
+  CAF_CHECK(of([](stage_result& r) { r.exit_code = -1; r.signal = 9; })
+            == failure_category::killed);
+  CAF_CHECK(of([](stage_result& r) { r.timed_out = true; r.exit_code = -1; r.signal = 9; })
+            == failure_category::timeout);
+  CAF_CHECK(of([](stage_result& r) { r.unsafe_output = true; r.exit_code = 0; })
+            == failure_category::unsafe_output);
+  CAF_CHECK(of([](stage_result& r) { r.error = "sandbox: bwrap: cannot mount"; })
+            == failure_category::sandbox);
+  CAF_CHECK(of([](stage_result& r) {
+              r.error = "node w1 was lost during the stage (connection lost)";
+            })
+            == failure_category::node_lost);
+  CAF_CHECK(of([](stage_result& r) { r.error = "launcher: request_timeout"; })
+            == failure_category::launcher);
+  CAF_CHECK(of([](stage_result& r) { r.error = "could not commit outputs: db_unavailable"; })
+            == failure_category::database);
+  CAF_CHECK(of([](stage_result& r) { r.exit_code = 0; }, true)
+            == failure_category::missing_output);
+  CAF_CHECK(of([](stage_result& r) { r.exit_code = 0; }) == failure_category::other);
+}
