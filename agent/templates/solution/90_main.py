@@ -114,8 +114,8 @@ def candidate_list(ctx, infos):
     """The plan's candidates that apply here, the text model first when text
     carries the signal, feature sets resolved to groups."""
     out, skipped = [], []
-    groups = ctx.features.groups()
-    has_aux = any(g in groups for g in AUX_GROUPS)
+    present = ctx.features.groups()
+    has_aux = any(g in present for g in AUX_GROUPS)
     seen = set()
     for c in PLAN.get("candidates", []):
         cand = dict(c)
@@ -126,7 +126,7 @@ def candidate_list(ctx, infos):
             fs = "rich"
         cand["feature_set"] = fs
         cand["groups"] = FEATURE_SETS.get(fs, FEATURE_SETS["rich"])
-        if fs == "pivot" and "auxp" not in groups:
+        if fs == "pivot" and "auxp" not in present:
             skipped.append((cand, "skipped: no side table with several rows per key told apart by a level"))
             continue
         if fs != "best":

@@ -91,6 +91,6 @@ CAF_TEST(a fallback profile still gets a plan) {
   rapidjson::Document p;
   p.Parse(R"({"fallback": "no test file", "task": "unknown", "metric": {"name": ""}})");
   auto plan = rules_plan(p, {});
-  CAF_CHECK_EQUAL(plan["candidates"].Size(), 15u);
+  CAF_CHECK_EQUAL(plan["candidates"].Size(), 16u);
   CAF_CHECK_EQUAL(plan["notes"].Size(), 1u);
 }
