@@ -31,6 +31,8 @@ constexpr const char* candidates_json = R"([
    "why": "the text's word n-grams alone, as a quick TF-IDF baseline has them; unigrams for few rows per class"},
   {"name": "hgb_full", "model": "hist_gradient_boosting", "features": "full",
    "why": "decomposed codes, frequent tokens, counts, pair similarity, joined side tables"},
+  {"name": "hgb_pivot", "model": "hist_gradient_boosting", "features": "pivot",
+   "why": "side tables whose rows per key differ by a level (per station, per probe) pivoted to one column per level, not averaged"},
   {"name": "xgboost", "model": "xgboost", "features": "best",
    "why": "second boosting flavour for the blend"},
   {"name": "hgb_te", "model": "hist_gradient_boosting", "features": "full",
@@ -110,7 +112,9 @@ rapidjson::Document rules_plan(const rapidjson::Value& prof, const plan_options&
   treatment.AddMember("base", "typed raw columns: numbers, native categories, expanded dates, text lengths", a);
   treatment.AddMember("rich", "base + decomposed codes, frequent tokens, counts, pair similarity", a);
   treatment.AddMember("full", "rich + joined side tables (files.auxiliary)", a);
-  treatment.AddMember("best", "whichever of base / rich / full the boosting candidates scored best on", a);
+  treatment.AddMember("pivot", "full, with side tables whose rows per key differ by a low-cardinality level "
+                               "pivoted to one column per level instead of averaged", a);
+  treatment.AddMember("best", "whichever of base / rich / full / pivot the boosting candidates scored best on", a);
 
   rapidjson::Value cv(rapidjson::kObjectType);
   cv.AddMember("folds", rows > 100000 ? 3 : 5, a);

@@ -38,6 +38,9 @@ model, clearly above trivial".
   fx-json-list-map3             6      MAP@3     JSON records with a list field; label_list output
   fx-inside-train-smape         6      SMAPE     one data.csv, test rows have a blank target
   fx-aux-table-wmae             6      WMAE      transactions.csv joined one-to-many; weight flag
+  fx-aux-levels-auc             6      AUC       readings.csv: one row per plot and probe depth;
+                                                 the signal is the gap between depths (a mean
+                                                 per plot erases it)
 """
 import importlib.util
 import json
@@ -1280,9 +1283,78 @@ def aux_table_wmae():
         weights=weights, refs={"hgb_without_transactions": naive})
 
 
+def aux_levels_auc():
+    rng = np.random.RandomState(8505)
+    n, n_test = 1400, 360
+    crop = rng.choice(["wheat", "barley", "oats"], n, p=[0.5, 0.3, 0.2])
+    wet = rng.normal(30, 8, n)          # how wet the plot is: the mean of both probes, no signal
+    gap = rng.normal(0, 3, n)           # deep minus shallow moisture: the signal
+    warm = rng.normal(14, 3, n)
+    c_eff = pd.Series(crop).map({"wheat": 0.0, "barley": 0.3, "oats": -0.2}).to_numpy()
+    logit = 1.1 * gap + c_eff - 0.3 + rng.logistic(0, 0.6, n)
+    blight = (logit > 0).astype(int)
+    ids = [f"PL{i:05d}" for i in rng.permutation(np.arange(10000, 10000 + n))]
+    rows = []
+    for i in range(n):
+        for probe, m in (("shallow", wet[i] - gap[i] / 2), ("deep", wet[i] + gap[i] / 2)):
+            if rng.rand() < 0.03:
+                continue  # a probe that failed: no row
+            rows.append((ids[i], probe, round(m + rng.normal(0, 0.3), 2),
+                         round(warm[i] + (1.5 if probe == "shallow" else -1.5) + rng.normal(0, 0.5), 2)))
+    readings = pd.DataFrame(rows, columns=["plot_id", "probe", "moisture", "soil_temp"])
+    readings = readings.iloc[rng.permutation(len(readings))].reset_index(drop=True)
+    df = pd.DataFrame({"plot_id": ids, "crop": crop, "area_ha": np.round(rng.gamma(3, 1.5, n), 2),
+                       "blight": blight})
+    tr, te = split(n, n_test, rng)
+    train, test = df.iloc[tr].reset_index(drop=True), df.iloc[te].reset_index(drop=True)
+    test_pub = test.drop(columns=["blight"])
+    answers = test[["plot_id", "blight"]]
+    sample = answers.assign(blight=0.5)
+
+    wide = readings.pivot_table(index="plot_id", columns="probe", values=["moisture", "soil_temp"])
+    wide.columns = [f"{v}_{p}" for v, p in wide.columns]
+    means = readings.groupby("plot_id")[["moisture", "soil_temp"]].mean()
+    both = pd.concat([train, test_pub])
+    cols = ["crop", "area_ha"] + list(wide.columns)
+    xx = codes(both.merge(wide, left_on="plot_id", right_index=True, how="left")[cols], ["crop"])
+    model = hgb_clf(categorical_features=cat_mask(cols, {"crop"}))
+    model.fit(xx.iloc[:len(train)], train["blight"])
+    quick = frame(answers, "blight", fmt_float(model.predict_proba(xx.iloc[len(train):])[:, 1]))
+    mcols = ["crop", "area_ha", "moisture", "soil_temp"]
+    mm = codes(both.merge(means, left_on="plot_id", right_index=True, how="left")[mcols], ["crop"])
+    naive = hgb_clf(categorical_features=cat_mask(mcols, {"crop"})).fit(mm.iloc[:len(train)], train["blight"])
+    naive = frame(answers, "blight", fmt_float(naive.predict_proba(mm.iloc[len(train):])[:, 1]))
+    fixture(
+        "fx-aux-levels-auc", "6",
+        "an auxiliary readings.csv with one row per plot and probe depth (`probe` = shallow / deep): "
+        "the signal is the moisture gap between the depths, which a mean per plot erases; the table "
+        "must be pivoted to one column per depth (see reference.hgb_on_means_per_plot)",
+        "Root Blight",
+        ("Agronomists want to know which field plots will show root blight this season, from the "
+         "soil probes installed in every plot.",
+         "- `train.csv` - `plot_id`, `crop`, `area_ha` and `blight` (1 if the plot showed blight)\n"
+         "- `test.csv` - the plots to predict\n"
+         "- `readings.csv` - the soil probes of every plot (train and test): `plot_id`, `probe` "
+         "(the depth: shallow or deep), `moisture` (%) and `soil_temp` (C); one row per plot and "
+         "probe (a failed probe has no row)\n- `sample_submission.csv`",
+         "Submissions are evaluated on area under the ROC curve between the predicted probability "
+         "and the observed target.",
+         "For every `plot_id` in the test set, predict the probability of blight:"),
+        {"train.csv": (train, "csv"), "test.csv": (test_pub, "csv"), "readings.csv": (readings, "csv")},
+        sample, answers,
+        {"task": "binary_classification", "metric": "auc", "prediction": "probability",
+         "prediction_type": "probability", "positive_label": "1", "id_column": "plot_id",
+         "target_columns": ["blight"], "train_target_columns": ["blight"]},
+        (quick, "readings pivoted to one column per probe and value, merged; "
+                "HistGradientBoostingClassifier"),
+        (frame(answers, "blight", ["0.5"] * len(answers)), "constant probability (AUC 0.5)"),
+        refs={"hgb_on_means_per_plot": naive})
+
+
 MAKERS = [target_first_rows, id_last, key_datetime, key_group_member, metric_log_rmse, metric_r2,
           text_only_micro_f1, many_classes_logloss, few_rows_per_class, ordinal_qwk, code_parts,
-          name_title_f1, tsv_medae, json_list_map3, inside_train_smape, aux_table_wmae]
+          name_title_f1, tsv_medae, json_list_map3, inside_train_smape, aux_table_wmae,
+          aux_levels_auc]
 
 if __name__ == "__main__":
     only = set(os.environ.get("FIXTURES", "").split())

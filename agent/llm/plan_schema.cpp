@@ -47,7 +47,7 @@ const std::vector<field>& param_fields() {
   return f;
 }
 
-const std::vector<std::string> feature_sets = {"base", "rich", "full", "best"};
+const std::vector<std::string> feature_sets = {"base", "rich", "full", "pivot", "best"};
 const std::vector<std::string> texts = {"text", "all"};
 const std::vector<std::string> requirements = {"positive_skewed_target", "ordinal", "small", "wide",
                                                "label_metric"};
@@ -279,8 +279,9 @@ std::string schema_description() {
     "  model (required): one of " + list(known_models()) + "\n"
     "  features (required): one of " + list(feature_sets) +
     " (base = typed raw columns; rich = base + decomposed codes, token flags, counts, pair "
-    "similarity; full = rich + joined side tables; best = whichever the boosting candidates "
-    "scored best on)\n"
+    "similarity; full = rich + joined side tables; pivot = full with side tables whose rows "
+    "per key differ by a level pivoted to one column per level; best = whichever the boosting "
+    "candidates scored best on)\n"
     "  text (optional): text | all (TF-IDF of long text, or of all text columns; linear models)\n"
     "  requires (optional): one of " + list(requirements) +
     " (skipped when the data does not fit; ordinal_regression needs ordinal, linear_svm "

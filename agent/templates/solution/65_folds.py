@@ -35,10 +35,14 @@ def group_column(train, test, columns):
 
 
 def period_groups(dates):
-    """Time periods for folds: years when there are several, else quarters,
-    else months."""
+    """Time periods for folds: years when there are several (three are
+    enough for seasonal data, seen only in some months of every year: a
+    quarter would cut a season in two, and the model would learn a season's
+    level from its other quarters — test is a whole new season), else
+    quarters, else months."""
     years = dates.dt.year
-    if years.nunique() >= 4:
+    seasonal = dates.dt.month.nunique() <= 9
+    if years.nunique() >= 4 or (years.nunique() >= 3 and seasonal):
         return years.fillna(-1).astype(int).to_numpy()
     quarters = dates.dt.year * 4 + dates.dt.quarter
     if quarters.nunique() >= 4:

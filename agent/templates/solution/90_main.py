@@ -2,7 +2,9 @@
 # ---------------------------------------------------------------------- main
 
 SEED = int(PLAN.get("seed", 42)) if isinstance(PLAN, dict) else 42
-FEATURE_SETS = {"base": ["base"], "rich": ["base", "rich", "pair"], "full": ["base", "rich", "pair", "aux"]}
+FEATURE_SETS = {"base": ["base"], "rich": ["base", "rich", "pair"], "full": ["base", "rich", "pair", "aux", "auxm"],
+                "pivot": ["base", "rich", "pair", "aux", "auxp"]}
+AUX_GROUPS = ("aux", "auxm")
 
 
 class Context:
@@ -112,7 +114,8 @@ def candidate_list(ctx, infos):
     """The plan's candidates that apply here, the text model first when text
     carries the signal, feature sets resolved to groups."""
     out, skipped = [], []
-    has_aux = "aux" in ctx.features.groups()
+    present = ctx.features.groups()
+    has_aux = any(g in present for g in AUX_GROUPS)
     seen = set()
     for c in PLAN.get("candidates", []):
         cand = dict(c)
@@ -123,6 +126,9 @@ def candidate_list(ctx, infos):
             fs = "rich"
         cand["feature_set"] = fs
         cand["groups"] = FEATURE_SETS.get(fs, FEATURE_SETS["rich"])
+        if fs == "pivot" and "auxp" not in present:
+            skipped.append((cand, "skipped: no side table with several rows per key told apart by a level"))
+            continue
         if fs != "best":
             why = applicable(cand, ctx, infos)
             if why:
@@ -186,7 +192,7 @@ def resolve_best(cand, entries, ctx):
     for fs, s in scored.items():
         if best is None or ctx.scoring.better(s, scored[best]):
             best = fs
-    fs = best or ("full" if "aux" in ctx.features.groups() else "rich")
+    fs = best or ("full" if any(g in ctx.features.groups() for g in AUX_GROUPS) else "rich")
     cand = dict(cand)
     cand["feature_set"], cand["groups"] = fs, FEATURE_SETS[fs]
     return cand

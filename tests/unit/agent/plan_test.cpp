@@ -38,20 +38,20 @@ CAF_TEST(the candidate race is the fixed ordered list with the baseline first) {
   strings names;
   for (auto& c : plan["candidates"].GetArray())
     names.push_back(get_string(c, "name"));
-  CAF_CHECK_EQUAL(names, strings({"hgb", "text_linear", "text_svm", "text_words", "hgb_full", "xgboost",
-                                  "hgb_te", "text_linear_all", "hgb_small", "hgb_log", "ordinal",
+  CAF_CHECK_EQUAL(names, strings({"hgb", "text_linear", "text_svm", "text_words", "hgb_full", "hgb_pivot",
+                                  "xgboost", "hgb_te", "text_linear_all", "hgb_small", "hgb_log", "ordinal",
                                   "linear", "linear_l1", "extra_trees", "svm"}));
   auto& c = plan["candidates"];
   CAF_CHECK_EQUAL(get_string(c[1], "text"), "text");
   CAF_CHECK(c[3]["params"]["plain_text"].GetBool());
-  CAF_CHECK_EQUAL(get_string(c[7], "text"), "all");
-  CAF_CHECK(c[6]["params"]["target_encoding"].GetBool());
-  CAF_CHECK_EQUAL(c[8]["params"]["max_leaf_nodes"].GetInt(), 8);
-  CAF_CHECK_EQUAL(get_string(c[9], "requires"), "positive_skewed_target");
-  CAF_CHECK_EQUAL(get_string(c[9]["params"], "transform"), "log1p");
-  CAF_CHECK_EQUAL(get_string(c[10], "requires"), "ordinal");
-  CAF_CHECK_EQUAL(c[12]["params"]["C_grid"].Size(), 7u);
-  CAF_CHECK_EQUAL(get_string(c[14], "requires"), "small");
+  CAF_CHECK_EQUAL(get_string(c[8], "text"), "all");
+  CAF_CHECK(c[7]["params"]["target_encoding"].GetBool());
+  CAF_CHECK_EQUAL(c[9]["params"]["max_leaf_nodes"].GetInt(), 8);
+  CAF_CHECK_EQUAL(get_string(c[10], "requires"), "positive_skewed_target");
+  CAF_CHECK_EQUAL(get_string(c[10]["params"], "transform"), "log1p");
+  CAF_CHECK_EQUAL(get_string(c[11], "requires"), "ordinal");
+  CAF_CHECK_EQUAL(c[13]["params"]["C_grid"].Size(), 7u);
+  CAF_CHECK_EQUAL(get_string(c[15], "requires"), "small");
   for (auto& cand : c.GetArray())
     CAF_CHECK(!get_string(cand, "why").empty());
   CAF_CHECK_EQUAL(model_of(plan, "linear"), "logistic_regression");
@@ -91,6 +91,6 @@ CAF_TEST(a fallback profile still gets a plan) {
   rapidjson::Document p;
   p.Parse(R"({"fallback": "no test file", "task": "unknown", "metric": {"name": ""}})");
   auto plan = rules_plan(p, {});
-  CAF_CHECK_EQUAL(plan["candidates"].Size(), 15u);
+  CAF_CHECK_EQUAL(plan["candidates"].Size(), 16u);
   CAF_CHECK_EQUAL(plan["notes"].Size(), 1u);
 }
