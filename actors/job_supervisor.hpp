@@ -25,6 +25,7 @@ struct supervisor_deps {
   pipeline_options pipeline;
   std::string node;
   int max_restarts = 3;               ///< respawns of one job actor before it fails
+  size_t finished_cache = 8192;       ///< finished jobs' records kept for status reads
   caf::actor hub;                     ///< progress hub handed to every job; may be null
   sources::competition_store_actor store;  ///< handed to every job
   sandbox::identity stage_user{};     ///< owns job directories (stages run as it)
@@ -32,8 +33,11 @@ struct supervisor_deps {
 
 /// Spawns the supervisor. The sender of (start_atom, resumable_job) is told
 /// (job_done_atom, job_id) when the job ends; (get_atom, id) and
-/// (cancel_atom, id) answer a job_record. Admission must be set with
-/// (caf::actor) before cancels of queued jobs can be routed to it.
+/// (cancel_atom, id) answer a job_record. (get_atom, id) reads any job: a
+/// live one from its actor, a finished one from a bounded cache of committed
+/// records, a queued one from admission, else the database. (update_atom,
+/// job_record) stores a committed change of a finished job. Admission must be
+/// set with (caf::actor) before queued jobs can be read or cancelled.
 caf::actor spawn_job_supervisor(caf::actor_system& sys, supervisor_deps deps);
 
 } // namespace kagent
