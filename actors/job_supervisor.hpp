@@ -25,10 +25,10 @@ struct supervisor_deps {
   pipeline_options pipeline;
   std::string node;
   int max_restarts = 3;               ///< respawns of one job actor before it fails
-  size_t finished_cache = 8192;       ///< finished jobs' records kept for status reads
   caf::actor hub;                     ///< progress hub handed to every job; may be null
   sources::competition_store_actor store;  ///< handed to every job
   sandbox::identity stage_user{};     ///< owns job directories (stages run as it)
+  size_t finished_cache = 8192;       ///< finished jobs' records kept for status reads
 };
 
 /// Spawns the supervisor. The sender of (start_atom, resumable_job) is told
