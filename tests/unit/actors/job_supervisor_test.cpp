@@ -115,7 +115,7 @@ CAF_TEST(a finished job is read from its committed final record without the data
   CAF_CHECK_EQUAL(db_reads, 0);
 }
 
-CAF_TEST(a job unknown to the supervisor is read from admission, then the database) {
+CAF_TEST(a job unknown to the supervisor is read from admission and then from the database) {
   auto queued = "00000000-0000-4000-8000-00000000000e";
   auto old = "00000000-0000-4000-8000-00000000000f";
   auto adm = sys.spawn([=](caf::event_based_actor*) -> caf::behavior {
