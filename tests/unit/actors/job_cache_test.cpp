@@ -56,7 +56,9 @@ CAF_TEST(a stored record replaces the older one of the same job) {
   rec.metadata = R"({"kaggle_submission":{}})";
   c.store(rec);
   CAF_CHECK_EQUAL(c.size(), 1u);
-  CAF_CHECK_EQUAL(c.find("a")->metadata, rec.metadata);
+  auto hit = c.find("a");
+  CAF_REQUIRE(hit);
+  CAF_CHECK_EQUAL(hit->metadata, rec.metadata);
 }
 
 CAF_TEST(a database read older than a store is not cached) {
@@ -71,7 +73,9 @@ CAF_TEST(a database read older than a store is not cached) {
   CAF_CHECK(!c.fill(older, gen));
   CAF_CHECK(!c.find("a"));
   CAF_CHECK(c.fill(older, c.generation()));
-  CAF_CHECK_EQUAL(c.find("a")->metadata, "older");
+  auto hit = c.find("a");
+  CAF_REQUIRE(hit);
+  CAF_CHECK_EQUAL(hit->metadata, "older");
 }
 
 CAF_TEST(a database read never replaces an entry) {
@@ -81,5 +85,7 @@ CAF_TEST(a database read never replaces an entry) {
   c.store(rec);
   rec.metadata = "read";
   CAF_CHECK(!c.fill(rec, c.generation()));
-  CAF_CHECK_EQUAL(c.find("a")->metadata, "stored");
+  auto hit = c.find("a");
+  CAF_REQUIRE(hit);
+  CAF_CHECK_EQUAL(hit->metadata, "stored");
 }

@@ -64,6 +64,10 @@ struct fixture : test_coordinator_fixture<> {
     sched.run();
   }
 
+  // The status (or metadata) a read answers; "" when it failed.
+  std::string status_of(const std::string& id) { return read(id).second.status; }
+  std::string metadata_of(const std::string& id) { return read(id).second.metadata; }
+
   // Reads a job as the bridge does; errc::none when found.
   std::pair<errc, job_record> read(const std::string& id) {
     std::pair<errc, job_record> out{errc::internal, {}};
@@ -130,12 +134,12 @@ CAF_TEST(a job unknown to the supervisor is read from admission and then from th
   });
   caf::anon_send(sup, adm);
   sched.run();
-  CAF_CHECK_EQUAL(read(queued).second.status, "queued");
+  CAF_CHECK_EQUAL(status_of(queued), "queued");
   CAF_CHECK_EQUAL(db_reads, 0);
   rows[old].id = old;
   rows[old].status = status::failed;
-  CAF_CHECK_EQUAL(read(old).second.status, "failed");
-  CAF_CHECK_EQUAL(read(old).second.status, "failed");  // the second one from the cache
+  CAF_CHECK_EQUAL(status_of(old), "failed");
+  CAF_CHECK_EQUAL(status_of(old), "failed");  // the second one from the cache
   CAF_CHECK_EQUAL(db_reads, 1);
   CAF_CHECK(read("00000000-0000-4000-8000-000000000010").first == errc::not_found);
   CAF_CHECK_EQUAL(db_reads, 2);
@@ -147,7 +151,7 @@ CAF_TEST(a job still queued or running in the database is never cached) {
   rows[id].status = status::queued;
   read(id);
   rows[id].status = status::cancelled;  // cancelled while queued, committed
-  CAF_CHECK_EQUAL(read(id).second.status, "cancelled");
+  CAF_CHECK_EQUAL(status_of(id), "cancelled");
   CAF_CHECK_EQUAL(db_reads, 2);
 }
 
@@ -160,7 +164,7 @@ CAF_TEST(a committed change of a finished job replaces its cached record) {
   rec.metadata = R"({"kaggle_submission":{"message":"ok"}})";
   caf::anon_send(sup, update_atom::value, rec);  // as the Kaggle submitter does
   sched.run();
-  CAF_CHECK_EQUAL(read(id).second.metadata, rec.metadata);
+  CAF_CHECK_EQUAL(metadata_of(id), rec.metadata);
   CAF_CHECK_EQUAL(db_reads, 1);
 }
 
