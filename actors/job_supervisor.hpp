@@ -1,7 +1,7 @@
 // The job supervisor: owns the live job actors of this node (admission
-// starts no more than the cluster has slots), answers reads of live jobs,
-// routes cancels, and respawns a job actor that died from its last
-// committed checkpoint.
+// starts no more than the cluster has slots), answers reads of any job from
+// actor state first (live, finished here, queued), routes cancels, and
+// respawns a job actor that died from its last committed checkpoint.
 #pragma once
 
 #include <string>
