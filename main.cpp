@@ -306,7 +306,7 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
                },
                [&](caf::error& err) { log->error("resume failed: {}", sys.render(err)); });
   }
-  kaggle_submitter_options submit_opts{std::nullopt, readers, persistence};
+  kaggle_submitter_options submit_opts{std::nullopt, readers, persistence, supervisor};
   if (*kaggle)
     submit_opts.endpoint = sources::endpoint_for(opts.sources, **kaggle);
   auto submitter = spawn_kaggle_submitter(sys, std::move(submit_opts));

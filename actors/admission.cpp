@@ -1,6 +1,6 @@
 #include "actors/admission.hpp"
 
-#include <deque>
+#include <list>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -60,7 +60,10 @@ struct admission_state {
   caf::actor supervisor;
   admission_counts counts;
   caf::actor db_reader;                 ///< Idempotency-Key lookups
-  std::deque<resumable_job> queue;
+  std::list<resumable_job> queue;       ///< run order; list: stable for the index
+  /// Job id -> its queue entry: status reads and cancels of queued jobs
+  /// without a walk of the queue.
+  std::unordered_map<std::string, std::list<resumable_job>::iterator> queued_index;
   std::unordered_set<std::string> running;
   std::unordered_map<std::string, size_t> queued_by_owner;  ///< pending + queued, per key
   std::unordered_set<std::string> idem_pending;  ///< owner\nkey of requests in progress
@@ -83,6 +86,7 @@ void dispatch(admission_ptr self) {
   auto& st = self->state;
   while (can_start(st.counts, st.opts)) {
     auto next = std::move(st.queue.front());
+    st.queued_index.erase(next.job.id);
     st.queue.pop_front();
     forget_queued(st, next.job.owner);
     st.counts.queued = st.queue.size();
@@ -106,6 +110,7 @@ void insert(admission_ptr self, submit_request req, job_record rec,
     ++st.accepted;
     st.idem_pending.erase(req.owner + '\n' + req.idempotency_key);
     st.queue.push_back(resumable_job{rec, {}, 0});
+    st.queued_index[rec.id] = std::prev(st.queue.end());
     st.counts.queued = st.queue.size();
     log->info("job accepted job_id={} competition={} owner={}", rec.id, rec.competition,
               rec.owner);
@@ -241,6 +246,7 @@ caf::behavior admission(admission_ptr self, admission_options opts,
       for (auto i = jobs.rbegin(); i != jobs.rend(); ++i) {
         ++st.queued_by_owner[i->job.owner];
         st.queue.push_front(std::move(*i));
+        st.queued_index[st.queue.front().job.id] = st.queue.begin();
       }
       st.counts.queued = st.queue.size();
       log->info("resumed jobs count={}", jobs.size());
@@ -249,11 +255,12 @@ caf::behavior admission(admission_ptr self, admission_options opts,
     [=](cancel_atom, const std::string& job_id) -> caf::result<job_record> {
       // Only queued jobs are ours to cancel; running ones belong to the supervisor.
       auto& st = self->state;
-      for (auto i = st.queue.begin(); i != st.queue.end(); ++i) {
-        if (i->job.id != job_id)
-          continue;
+      auto at = st.queued_index.find(job_id);
+      if (at != st.queued_index.end()) {
+        auto i = at->second;
         auto rec = i->job;
         auto queued = *i;
+        st.queued_index.erase(at);
         st.queue.erase(i);
         forget_queued(st, rec.owner);
         st.counts.queued = st.queue.size();
@@ -268,6 +275,7 @@ caf::behavior admission(admission_ptr self, admission_options opts,
                 [=](caf::error& err) mutable {
                   auto& st = self->state;
                   st.queue.push_front(queued);
+                  st.queued_index[queued.job.id] = st.queue.begin();
                   ++st.queued_by_owner[queued.job.owner];
                   st.counts.queued = st.queue.size();
                   dispatch(self);
@@ -277,6 +285,14 @@ caf::behavior admission(admission_ptr self, admission_options opts,
         return rp;
       }
       return make_error(errc::not_found, "Job not found");
+    },
+    [=](get_atom, const std::string& job_id) -> caf::result<job_record> {
+      // A queued job as committed: its row says queued until a job actor runs it.
+      auto& st = self->state;
+      auto at = st.queued_index.find(job_id);
+      if (at == st.queued_index.end())
+        return make_error(errc::not_found, "Job not found");
+      return at->second->job;
     },
     [=](stats_atom) {
       auto& st = self->state;

@@ -405,20 +405,21 @@ void finish(job_ptr self, const std::string& status, const std::string& error) {
 // stays non-terminal would be stranded until a restart (issue 9).
 void store_final(job_ptr self, int attempt) {
   auto rec = snapshot(self);
-  auto done = [=] {
+  // `committed`: the row holds `rec`, so the supervisor may serve it to reads.
+  auto done = [=](bool committed) {
     for (auto& rp : self->state.waiting)
       rp.deliver(rec);
     self->state.waiting.clear();
-    self->send(self->state.deps.supervisor, job_done_atom::value, rec.id, rec.status);
+    self->send(self->state.deps.supervisor, job_done_atom::value, rec, committed);
     self->quit();
   };
   self->request(self->state.deps.persistence, caf::infinite, update_atom::value, rec)
-    .then([=](caf::ok_atom) { done(); },
+    .then([=](caf::ok_atom) { done(true); },
           [=](caf::error& err) {
             if (!write_worth_retrying(err)) {
               get_logger("actors")->error("final status refused job_id={} error={}", rec.id,
                                           self->system().render(err));
-              return done();
+              return done(false);
             }
             get_logger("actors")->warn("final status not stored; retrying job_id={} error={}",
                                        rec.id, self->system().render(err));

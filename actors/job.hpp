@@ -20,7 +20,7 @@ namespace kagent {
 struct job_deps {
   caf::actor launcher;     ///< its sandbox slot
   caf::actor persistence;  ///< durable writes
-  caf::actor supervisor;   ///< told (job_done_atom, id, status) at the end
+  caf::actor supervisor;   ///< told (job_done_atom, job_record, committed) at the end
   pipeline_options pipeline;
   std::string node;        ///< name of this node, stored on the job
   caf::actor hub;          ///< progress hub: every event and state change; may be null

@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 
 #include "actors/job.hpp"
+#include "actors/job_cache.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -26,6 +27,7 @@ struct supervisor_state {
   supervisor_deps deps;
   caf::actor admission;
   std::unordered_map<std::string, live_job> live;
+  job_cache finished;  ///< committed final records, for reads after the actor is gone
   static inline const char* name = "job_supervisor";
 };
 
@@ -76,7 +78,10 @@ void respawn(supervisor_ptr self, const std::string& id, const caf::error& reaso
     st.deps.metrics->jobs().count_finished(rec.status);
     st.deps.metrics->jobs().count_failure(metrics::failure_category::crashed);
     self->request(st.deps.persistence, caf::infinite, update_atom::value, rec)
-      .then([=](caf::ok_atom) { release(self, id); },
+      .then([=](caf::ok_atom) {
+              self->state.finished.store(rec);
+              release(self, id);
+            },
             [=](caf::error&) { release(self, id); });
     return;
   }
@@ -104,10 +109,39 @@ void respawn(supervisor_ptr self, const std::string& id, const caf::error& reaso
     fail);
 }
 
+// A job that is not live: finished here (the cache), queued (admission's
+// entry), else the database, whose terminal answer is cached unless a newer
+// record was stored meanwhile. Its not_found is the database's.
+void read_not_live(supervisor_ptr self, const std::string& id,
+                   caf::typed_response_promise<job_record> rp) {
+  auto& st = self->state;
+  if (auto hit = st.finished.find(id)) {
+    rp.deliver(std::move(*hit));
+    return;
+  }
+  auto from_db = [=]() mutable {
+    auto gen = self->state.finished.generation();
+    self->request(self->state.deps.db_reader, read_timeout, get_atom::value, id)
+      .then(
+        [=](job_record& rec) mutable {
+          if (self->state.live.count(id) == 0)
+            self->state.finished.fill(rec, gen);
+          rp.deliver(std::move(rec));
+        },
+        [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  };
+  if (!st.admission)
+    return from_db();
+  self->request(st.admission, read_timeout, get_atom::value, id)
+    .then([=](job_record& rec) mutable { rp.deliver(std::move(rec)); },
+          [=](caf::error&) mutable { from_db(); });
+}
+
 caf::behavior job_supervisor(supervisor_ptr self, supervisor_deps deps) {
   auto& st = self->state;
   st.deps = std::move(deps);
   st.deps.metrics = metrics::or_private(std::move(st.deps.metrics));
+  st.finished = job_cache{st.deps.finished_cache};
   self->set_exit_handler([=](caf::exit_msg& msg) {
     // Nothing is linked to the supervisor, so this is a stop order. Job rows
     // stay non-terminal and resume on the next start.
@@ -132,20 +166,30 @@ caf::behavior job_supervisor(supervisor_ptr self, supervisor_deps deps) {
       auto notify = caf::actor_cast<caf::actor>(self->current_sender());
       launch(self, std::move(r), std::move(notify), 0);
     },
-    [=](job_done_atom, const std::string& id, const std::string&) { release(self, id); },
+    [=](job_done_atom, const job_record& rec, bool committed) {
+      // Cached before the slot is released: a read that misses the live job
+      // from now on finds its committed final record.
+      if (committed)
+        self->state.finished.store(rec);
+      release(self, rec.id);
+    },
+    [=](update_atom, const job_record& rec) {
+      // A committed change of a job that is not live (a Kaggle answer).
+      self->state.finished.store(rec);
+    },
     [=](get_atom, const std::string& id) -> caf::result<job_record> {
       auto& st = self->state;
-      auto i = st.live.find(id);
-      if (i == st.live.end())
-        return make_error(errc::not_found, "Job not found");
-      // A job actor that just finished may be gone before its slot is
-      // released: then the caller reads the committed row instead.
       auto rp = self->make_response_promise<job_record>();
+      auto i = st.live.find(id);
+      if (i == st.live.end()) {
+        read_not_live(self, id, rp);
+        return rp;
+      }
+      // A job actor that just finished may be gone before its slot is
+      // released: then the committed record is read instead.
       self->request(i->second.actor, read_timeout, get_atom::value)
         .then([=](job_record& rec) mutable { rp.deliver(std::move(rec)); },
-              [=](caf::error&) mutable {
-                rp.deliver(make_error(errc::not_found, "Job not found"));
-              });
+              [=](caf::error&) mutable { read_not_live(self, id, rp); });
       return rp;
     },
     [=](cancel_atom, const std::string& id) -> caf::result<job_record> {

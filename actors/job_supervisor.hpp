@@ -1,7 +1,7 @@
 // The job supervisor: owns the live job actors of this node (admission
-// starts no more than the cluster has slots), answers reads of live jobs,
-// routes cancels, and respawns a job actor that died from its last
-// committed checkpoint.
+// starts no more than the cluster has slots), answers reads of any job from
+// actor state first (live, finished here, queued), routes cancels, and
+// respawns a job actor that died from its last committed checkpoint.
 #pragma once
 
 #include <string>
@@ -30,12 +30,16 @@ struct supervisor_deps {
   sources::competition_store_actor store;  ///< handed to every job
   sandbox::identity stage_user{};     ///< owns job directories (stages run as it)
   metrics::registry_ptr metrics{};    ///< job series, handed to every job; null: a private one
+  size_t finished_cache = 8192;       ///< finished jobs' records kept for status reads
 };
 
 /// Spawns the supervisor. The sender of (start_atom, resumable_job) is told
 /// (job_done_atom, job_id) when the job ends; (get_atom, id) and
-/// (cancel_atom, id) answer a job_record. Admission must be set with
-/// (caf::actor) before cancels of queued jobs can be routed to it.
+/// (cancel_atom, id) answer a job_record. (get_atom, id) reads any job: a
+/// live one from its actor, a finished one from a bounded cache of committed
+/// records, a queued one from admission, else the database. (update_atom,
+/// job_record) stores a committed change of a finished job. Admission must be
+/// set with (caf::actor) before queued jobs can be read or cancelled.
 caf::actor spawn_job_supervisor(caf::actor_system& sys, supervisor_deps deps);
 
 } // namespace kagent

@@ -50,6 +50,9 @@ void record(submitter_ptr self, job_record job, const std::string& answer,
   self->request(self->state.opts.persistence, db_timeout, update_atom::value, job)
     .then([=](caf::ok_atom) mutable {
             self->state.busy.erase(job.id);
+            // Its cache of finished jobs must not keep the record of before.
+            if (self->state.opts.supervisor)
+              caf::anon_send(self->state.opts.supervisor, update_atom::value, job);
             rp.deliver(job);
           },
           [=](caf::error& err) mutable {

@@ -34,6 +34,7 @@ struct kaggle_submitter_options {
   std::optional<sources::kaggle_endpoint> endpoint;  ///< none: every submit is refused
   caf::actor db_reader;    ///< (artifact_atom, id, name) -> bytes
   caf::actor persistence;  ///< (update_atom, job_record) -> ok_atom
+  caf::actor supervisor;   ///< told (update_atom, job_record) after the commit; may be null
 };
 
 /// Spawns a submitter.

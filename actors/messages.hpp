@@ -3,14 +3,19 @@
 // admission        (submit_atom, submit_request)            -> job_record | error
 //                    (rate limits, queued caps and Idempotency-Key per owner)
 //                  (job_done_atom, job_id)                  from supervisor
+//                  (get_atom, job_id)                       -> job_record of a queued job
+//                                                           | error(not_found)
 //                  (resume_atom, std::vector<resumable_job>) at start-up
 //                  (stats_atom)                             -> admission_stats
 //                  (drain_atom)                             -> ok_atom; rejects new work
 //                  (capacity_atom, int64_t slots)           from the node registry: the
 //                                                           cluster's slots, its max_running
 // job_supervisor   (start_atom, resumable_job)              from admission
-//                  (get_atom, job_id)                       -> job_record | error(not_found)
+//                  (get_atom, job_id)                       -> job_record | error(not_found):
+//                                                           live, cached final, queued, database
 //                  (cancel_atom, job_id)                    -> job_record | error
+//                  (job_done_atom, job_record, committed)   from a job actor, at its end
+//                  (update_atom, job_record)                a committed change of a finished job
 // job              (get_atom)                               -> job_record
 //                  (cancel_atom)                            -> job_record
 // node registry    (run_atom, stage_request)                -> stage_result, placed on a

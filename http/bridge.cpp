@@ -47,10 +47,12 @@ void authenticated(const bridge_env& env, const api_call& c, principal_fn go, re
           [env, done](caf::error& err) { done(env.fail("authenticate", err)); });
 }
 
-// A job by id: live jobs from the supervisor, the rest from the database.
-// The supervisor's failure of any kind falls back to the database, which
-// knows every committed job. Another key's job is 404, as if it did not
-// exist (its id says nothing).
+// A job by id from the supervisor, which answers from actor state (live,
+// finished here, queued) and otherwise from the database
+// (actors/job_supervisor.hpp). Its failure of any kind falls back to the
+// database, which knows every committed job (an unknown id is read twice,
+// for a 404). Another key's job is 404, as if it did not exist (its id says
+// nothing).
 void with_job(const bridge_env& env, const principal& who, const std::string& id, job_fn on_job,
               reply_fn done) {
   job_fn mine = [who, on_job, done](job_record& job) {

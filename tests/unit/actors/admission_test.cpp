@@ -61,6 +61,18 @@ struct fixture : test_coordinator_fixture<> {
     CAF_REQUIRE_EQUAL(outcomes.size(), before + 1);
     return outcomes.back();
   }
+
+  // Reads a job from admission as the supervisor does; errc::none when found.
+  std::pair<errc, job_record> read(caf::actor adm, const std::string& id) {
+    std::pair<errc, job_record> out{errc::internal, {}};
+    sys.spawn([=, &out](caf::event_based_actor* client) {
+      client->request(adm, caf::infinite, get_atom::value, id)
+        .then([&out](job_record& rec) { out = {errc::none, rec}; },
+              [&out](caf::error& err) { out = {code_of(err), {}}; });
+    });
+    run();
+    return out;
+  }
 };
 
 } // namespace
@@ -156,6 +168,22 @@ CAF_TEST(a draining node rejects new jobs) {
   run();
   auto r = submit(adm, good_url);
   CAF_CHECK(r.code == errc::shutting_down);
+}
+
+CAF_TEST(a queued job is read from its queue entry until it starts) {
+  auto adm = make_admission(5, 1);
+  auto first = submit(adm, good_url);
+  auto second = submit(adm, good_url);
+  CAF_CHECK(read(adm, first.rec.id).first == errc::not_found);  // running: not ours
+  auto [code, rec] = read(adm, second.rec.id);
+  CAF_REQUIRE(code == errc::none);
+  CAF_CHECK_EQUAL(rec.id, second.rec.id);
+  CAF_CHECK_EQUAL(rec.status, "queued");
+  CAF_CHECK_EQUAL(rec.metadata, second.rec.metadata);
+  self->send(adm, job_done_atom::value, first.rec.id);
+  run();
+  CAF_CHECK(read(adm, second.rec.id).first == errc::not_found);  // started
+  CAF_CHECK(read(adm, "00000000-0000-4000-8000-000000000000").first == errc::not_found);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

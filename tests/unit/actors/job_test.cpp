@@ -78,8 +78,8 @@ struct fixture : test_coordinator_fixture<> {
       };
     });
     sup = sys.spawn([this](caf::event_based_actor*) -> caf::behavior {
-      return {[this](job_done_atom, const std::string&, const std::string& status) {
-        done_statuses.push_back(status);
+      return {[this](job_done_atom, const job_record& rec, bool) {
+        done_statuses.push_back(rec.status);
       }};
     });
   }
