@@ -2,6 +2,7 @@
 // sandbox/options.hpp (the structs' initialisers); a row only points at its
 // member, so no default is written twice.
 #include "config/option_table.hpp"
+#include "config/kagent_config.hpp"
 
 #include <type_traits>
 
@@ -13,20 +14,6 @@ namespace {
 
 using kind = option_kind;
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    auto end = s.find(sep, start);
-    if (end == std::string::npos)
-      end = s.size();
-    if (end > start)
-      out.emplace_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 // Binds `s` to the member `ref(o)` returns, whatever its type.
 template <class F>
 option_spec bind(option_spec s, F ref) {
@@ -36,7 +23,7 @@ option_spec bind(option_spec s, F ref) {
     s.load = [ref](const kagentd_options& o) { return ref(o); };
   } else if constexpr (std::is_same_v<member, std::vector<std::string>>) {
     auto sep = s.separator;
-    s.store = [ref, sep](kagentd_options& o, const std::string& v) { ref(o) = split(v, sep); };
+    s.store = [ref, sep](kagentd_options& o, const std::string& v) { ref(o) = split_path_list(v, sep); };
     s.load = [ref, sep](const kagentd_options& o) {
       std::string out;
       for (auto& x : ref(o))
