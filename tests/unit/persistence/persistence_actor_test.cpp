@@ -1,6 +1,8 @@
 #define CAF_SUITE persistence.actor
 #include "caf/test/dsl.hpp"
 
+#include <algorithm>
+
 #include "actors/persistence.hpp"
 #include "persistence/job_repository.hpp"
 #include "actors_fixture.hpp"
@@ -79,6 +81,28 @@ CAF_TEST(a failing write gets its own error and the rest of its batch commits) {
   CAF_CHECK_EQUAL(outcomes[3], "not_found");
   CAF_CHECK_EQUAL(outcomes[4], "ok");
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM jobs"), 2);
+}
+
+CAF_TEST(a bad row among inserts sent at once fails alone and the others commit together) {
+  auto p = keep(spawn_persistence(*sys, conninfo));
+  using handle = decltype((*self)->request(p, std::chrono::seconds(30), insert_atom::value,
+                                           job_record{}));
+  std::vector<handle> replies;
+  for (int i = 0; i < 60; ++i) {
+    auto job = make_job(i);
+    if (i == 30)
+      job.id = "not-a-uuid";
+    replies.push_back((*self)->request(p, std::chrono::seconds(30), insert_atom::value, job));
+  }
+  std::vector<std::string> outcomes;
+  for (auto& r : replies)
+    r.receive([&](caf::ok_atom) { outcomes.push_back("ok"); },
+              [&](caf::error& e) { outcomes.push_back(to_string(code_of(e))); });
+  CAF_REQUIRE_EQUAL(outcomes.size(), 60u);
+  CAF_CHECK_EQUAL(outcomes[30], "invalid_input");
+  CAF_CHECK_EQUAL(std::count(outcomes.begin(), outcomes.end(), "ok"), 59);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM jobs"), 59);
+  CAF_CHECK_LESS(count("SELECT count(DISTINCT xmin::text) FROM jobs"), 59);
 }
 
 CAF_TEST(a lost connection is reconnected and the write retried) {
