@@ -1,6 +1,8 @@
 #include "actors/persistence.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <deque>
 #include <functional>
 #include <optional>
@@ -82,6 +84,14 @@ caf::error run_batch(pg::connection& conn, std::vector<pending_write>& writes,
                      std::vector<caf::error>& results) {
   std::vector<bool> failed(writes.size(), false);
   bool together = true;
+  if (!writes.empty() && statement_end(writes, 0, true) == writes.size() && writes[0].row) {
+    // Only new jobs: one statement, which commits by itself (before it
+    // returns) or not at all; no BEGIN and COMMIT round trips.
+    auto err = insert_rows(conn, writes, 0, writes.size());
+    if (!err || code_of(err) == errc::db_unavailable || !conn.ok())
+      return err;
+    together = false;  // one of them is bad: find it row by row
+  }
   for (;;) {
     if (auto err = conn.exec_script("BEGIN"))
       return err;
@@ -342,6 +352,29 @@ caf::behavior persistence(persistence_ptr self, std::string conninfo,
 caf::actor spawn_persistence(caf::actor_system& sys, std::string conninfo,
                              metrics::registry_ptr metrics) {
   return sys.spawn<caf::detached>(persistence, std::move(conninfo), std::move(metrics));
+}
+
+persistence_pool spawn_persistence_pool(caf::actor_system& sys, std::string conninfo, size_t n,
+                                        metrics::registry_ptr metrics) {
+  persistence_pool out;
+  for (size_t i = 0; i < std::max<size_t>(n, 1); ++i)
+    out.writers.push_back(spawn_persistence(sys, conninfo, metrics));
+  // Called by senders, concurrently (under the pool's shared lock).
+  auto next = std::make_shared<std::atomic<size_t>>(0);
+  auto route = [next](caf::actor_system&, caf::actor_pool::uplock& guard,
+                      const caf::actor_pool::actor_vec& writers, caf::mailbox_element_ptr& what,
+                      caf::execution_unit* host) {
+    size_t i = 0;
+    if (writers.size() > 1 && what->content().match_element<insert_atom>(0))
+      i = next->fetch_add(1, std::memory_order_relaxed) % writers.size();
+    auto to = writers[i];
+    guard.unlock();
+    to->enqueue(std::move(what), host);
+  };
+  out.front = caf::actor_pool::make(sys.dummy_execution_unit(), route);
+  for (auto& w : out.writers)
+    caf::anon_send(out.front, caf::sys_atom::value, caf::put_atom::value, w);
+  return out;
 }
 
 } // namespace kagent
