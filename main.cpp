@@ -226,7 +226,11 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   // One registry for the process: the families it holds are updated where
   // their events happen and exported by GET /metrics.
   auto metrics_registry = std::make_shared<metrics::registry>();
-  auto persistence = all.add(spawn_persistence(sys, conninfo, metrics_registry));
+  auto writers = spawn_persistence_pool(sys, conninfo, static_cast<size_t>(opts.database.writers),
+                                        metrics_registry);
+  for (auto& w : writers.writers)
+    all.add(w);
+  auto persistence = all.add(writers.front);
   auto readers = all.add(spawn_db_readers(sys, conninfo, opts.database.readers));
   // Every node joins the registry, this one's own too (standalone: all of
   // it); job actors send their stages to the registry.

@@ -1,6 +1,8 @@
 #include "actors/persistence.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <deque>
 #include <functional>
 #include <optional>
@@ -13,6 +15,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "persistence/job_batch.hpp"
 #include "persistence/job_repository.hpp"
 #include "persistence/key_repository.hpp"
 #include "persistence/pg_connection.hpp"
@@ -25,7 +28,8 @@ namespace {
 constexpr size_t max_batch = 512;
 
 struct pending_write {
-  std::function<caf::error(pg::connection&)> apply;
+  std::function<caf::error(pg::connection&)> apply;  ///< empty for a plain insert (row)
+  std::optional<job_record> row;  ///< a plain insert: joins its neighbours' one INSERT
   caf::response_promise promise;
   const char* what;
   size_t bytes = 0;     ///< payload size, for the backlog bound
@@ -49,25 +53,65 @@ caf::error connect(persistence_ptr self) {
   return pg::reopen(self->state.conn, self->state.conninfo);
 }
 
+caf::error apply(pending_write& w, pg::connection& conn) {
+  return w.row ? pg::insert_job(conn, *w.row) : w.apply(conn);
+}
+
+// Where the statement starting at writes[i] ends: neighbouring plain inserts
+// go as one multi-row INSERT (`together`), anything else alone.
+size_t statement_end(const std::vector<pending_write>& writes, size_t i, bool together) {
+  auto end = i + 1;
+  if (together && writes[i].row)
+    while (end < writes.size() && writes[end].row && end - i < pg::max_job_insert_rows)
+      ++end;
+  return end;
+}
+
+caf::error insert_rows(pg::connection& conn, const std::vector<pending_write>& writes,
+                       size_t first, size_t end) {
+  std::vector<const job_record*> rows;
+  rows.reserve(end - first);
+  for (auto k = first; k < end; ++k)
+    rows.push_back(&*writes[k].row);
+  return pg::insert_jobs(conn, rows);
+}
+
 // One transaction over `writes`. A write that aborts the transaction by itself
-// is recorded in `failed` and the transaction replayed without it; the
+// is recorded in `failed` and the transaction replayed without it (inserts
+// that failed together are replayed one by one first, to find the one); the
 // returned error is for the whole batch (connection lost, COMMIT failed).
 caf::error run_batch(pg::connection& conn, std::vector<pending_write>& writes,
                      std::vector<caf::error>& results) {
   std::vector<bool> failed(writes.size(), false);
+  bool together = true;
+  if (!writes.empty() && statement_end(writes, 0, true) == writes.size() && writes[0].row) {
+    // Only new jobs: one statement, which commits by itself (before it
+    // returns) or not at all; no BEGIN and COMMIT round trips.
+    auto err = insert_rows(conn, writes, 0, writes.size());
+    if (!err || code_of(err) == errc::db_unavailable || !conn.ok())
+      return err;
+    together = false;  // one of them is bad: find it row by row
+  }
   for (;;) {
     if (auto err = conn.exec_script("BEGIN"))
       return err;
     bool replay = false;
-    for (size_t i = 0; i < writes.size() && !replay; ++i) {
+    for (size_t i = 0, end = 0; i < writes.size() && !replay; i = end) {
+      end = i + 1;
       if (failed[i])
         continue;
-      results[i] = writes[i].apply(conn);
-      if (!results[i] || !conn.in_failed_transaction())
+      end = statement_end(writes, i, together);
+      auto err = end - i > 1 ? insert_rows(conn, writes, i, end) : apply(writes[i], conn);
+      for (auto k = i; k < end; ++k)
+        results[k] = err;
+      if (!err || !conn.in_failed_transaction())
         continue;  // ok, or refused without SQL error (e.g. update of no row)
-      if (code_of(results[i]) == errc::db_unavailable || !conn.ok())
-        return results[i];
-      failed[i] = true;
+      if (code_of(err) == errc::db_unavailable || !conn.ok())
+        return err;
+      if (end - i > 1)
+        together = false;
+      else
+        failed[i] = true;
       replay = true;
     }
     if (replay) {
@@ -197,11 +241,10 @@ void flush(persistence_ptr self) {
     self->send(self, flush_atom::value);
 }
 
-caf::response_promise enqueue(persistence_ptr self, const char* what, size_t bytes, bool keep,
-                              std::function<caf::error(pg::connection&)> apply) {
+caf::response_promise enqueue(persistence_ptr self, pending_write&& w) {
   auto& st = self->state;
   auto promise = self->make_response_promise();
-  pending_write w{std::move(apply), promise, what, bytes, keep};
+  w.promise = promise;
   if (st.backlog.outage()) {
     // No round trip per write while the database is away: the retry timer
     // finds out when it is back.
@@ -214,6 +257,11 @@ caf::response_promise enqueue(persistence_ptr self, const char* what, size_t byt
     self->send(self, flush_atom::value);
   st.batch.push_back(std::move(w));
   return promise;
+}
+
+caf::response_promise enqueue(persistence_ptr self, const char* what, size_t bytes, bool keep,
+                              std::function<caf::error(pg::connection&)> apply) {
+  return enqueue(self, pending_write{std::move(apply), std::nullopt, {}, what, bytes, keep});
 }
 
 size_t size_of(const job_record& j) {
@@ -243,9 +291,7 @@ caf::behavior persistence(persistence_ptr self, std::string conninfo,
   return {
     [=](insert_atom, job_record& job) {
       auto n = size_of(job);
-      return enqueue(self, "insert", n, false, [job = std::move(job)](pg::connection& c) {
-        return pg::insert_job(c, job);
-      });
+      return enqueue(self, pending_write{{}, std::move(job), {}, "insert", n, false});
     },
     [=](insert_atom, job_record& job, std::string& idem_key, std::string& request_hash) {
       auto n = size_of(job) + idem_key.size() + request_hash.size();
@@ -306,6 +352,29 @@ caf::behavior persistence(persistence_ptr self, std::string conninfo,
 caf::actor spawn_persistence(caf::actor_system& sys, std::string conninfo,
                              metrics::registry_ptr metrics) {
   return sys.spawn<caf::detached>(persistence, std::move(conninfo), std::move(metrics));
+}
+
+persistence_pool spawn_persistence_pool(caf::actor_system& sys, std::string conninfo, size_t n,
+                                        metrics::registry_ptr metrics) {
+  persistence_pool out;
+  for (size_t i = 0; i < std::max<size_t>(n, 1); ++i)
+    out.writers.push_back(spawn_persistence(sys, conninfo, metrics));
+  // Called by senders, concurrently (under the pool's shared lock).
+  auto next = std::make_shared<std::atomic<size_t>>(0);
+  auto route = [next](caf::actor_system&, caf::actor_pool::uplock& guard,
+                      const caf::actor_pool::actor_vec& writers, caf::mailbox_element_ptr& what,
+                      caf::execution_unit* host) {
+    size_t i = 0;
+    if (writers.size() > 1 && what->content().match_element<insert_atom>(0))
+      i = next->fetch_add(1, std::memory_order_relaxed) % writers.size();
+    auto to = writers[i];
+    guard.unlock();
+    to->enqueue(std::move(what), host);
+  };
+  out.front = caf::actor_pool::make(sys.dummy_execution_unit(), route);
+  for (auto& w : out.writers)
+    caf::anon_send(out.front, caf::sys_atom::value, caf::put_atom::value, w);
+  return out;
 }
 
 } // namespace kagent

@@ -1,5 +1,6 @@
 // The persistence actor (docs/ARCHITECTURE.md: the actors, storage): every durable write of kagentd goes
-// through it. Detached (libpq blocks), one connection, group commit: writes
+// through it (or, for new jobs, through one of its pool's peers). Detached
+// (libpq blocks), one connection, group commit: writes
 // that arrive together commit in one transaction, in arrival order, and each
 // requester hears ok_atom only after the commit.
 //
@@ -16,8 +17,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
-#include <caf/fwd.hpp>
+#include <caf/actor.hpp>
 
 #include "metrics/registry.hpp"
 
@@ -27,5 +29,18 @@ namespace kagent {
 /// transaction's size and time go to `metrics` (null: a private registry).
 caf::actor spawn_persistence(caf::actor_system& sys, std::string conninfo,
                              metrics::registry_ptr metrics = nullptr);
+
+/// `n` persistence actors behind one handle (`front`, an actor pool). Plain
+/// and idempotent inserts are spread over all of them, so that their commits
+/// overlap (nothing else of a job is written before its insert commits);
+/// every other message goes to the first, which keeps their order, the
+/// outage backlog and its stats. `writers`: to wait for on shutdown, since
+/// each flushes its batch on exit.
+struct persistence_pool {
+  caf::actor front;
+  std::vector<caf::actor> writers;
+};
+persistence_pool spawn_persistence_pool(caf::actor_system& sys, std::string conninfo, size_t n,
+                                        metrics::registry_ptr metrics = nullptr);
 
 } // namespace kagent

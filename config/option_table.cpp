@@ -248,6 +248,10 @@ std::vector<option_spec> make_table() {
                    KAGENT_MEMBER(database.pg_bin)));
   t.push_back(number(g, "db-readers", "N", 1, 64, "read connections to the database",
                      KAGENT_MEMBER(database.readers)));
+  t.push_back(number(g, "db-writers", "N", 1, 16,
+                     "write connections; new jobs are spread over them so their commits"
+                     " overlap, every other write goes through the first, in order",
+                     KAGENT_MEMBER(database.writers)));
 
   g = "Sandbox";
   t.push_back(choice(g, "sandbox", {"bwrap", "process"}, false,

@@ -89,6 +89,7 @@ struct database_options {
   std::string pg_dir;           ///< embedded cluster's directory; empty: <data_dir>/pg
   std::string pg_bin = "/usr/lib/postgresql/15/bin";
   int readers = 2;              ///< read connections (status, lists, files)
+  int writers = 4;              ///< write connections; new jobs' commits overlap
 };
 
 /// Cluster mode (cluster/, docs/ARCHITECTURE.md, the cluster). standalone: the head with a local

@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/uuid.hpp"
+#include "persistence/job_batch.hpp"
 
 namespace kagent::pg {
 
@@ -57,14 +58,7 @@ caf::error unless(caf::expected<result> res) {
 } // namespace
 
 caf::error insert_job(connection& conn, const job_record& job) {
-  auto created = job.created_at != 0 ? job.created_at : now_ms();
-  return unless(conn.exec(
-    "INSERT INTO jobs (id, owner, url, competition, status, stage, attempt, created_at,"
-    " started_at, completed_at, node, error, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, " +
-      ts(8) + ", " + ts(9) + ", " + ts(10) + ", $11, $12, $13::jsonb)",
-    {text(job.id), text(job.owner), text(job.url), text(job.competition), text(job.status),
-     text(job.stage), integer(job.attempt), integer(created), millis(job.started_at),
-     millis(job.completed_at), text(job.node), text(job.error), text(metadata_of(job))}));
+  return insert_jobs(conn, {&job});
 }
 
 caf::error update_job(connection& conn, const job_record& job) {

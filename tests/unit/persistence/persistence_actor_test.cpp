@@ -1,6 +1,9 @@
 #define CAF_SUITE persistence.actor
 #include "caf/test/dsl.hpp"
 
+#include <algorithm>
+
+#include "actors/messages.hpp"
 #include "actors/persistence.hpp"
 #include "persistence/job_repository.hpp"
 #include "actors_fixture.hpp"
@@ -79,6 +82,61 @@ CAF_TEST(a failing write gets its own error and the rest of its batch commits) {
   CAF_CHECK_EQUAL(outcomes[3], "not_found");
   CAF_CHECK_EQUAL(outcomes[4], "ok");
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM jobs"), 2);
+}
+
+CAF_TEST(a bad row among inserts sent at once fails alone and the others commit together) {
+  auto p = keep(spawn_persistence(*sys, conninfo));
+  using handle = decltype((*self)->request(p, std::chrono::seconds(30), insert_atom::value,
+                                           job_record{}));
+  std::vector<handle> replies;
+  for (int i = 0; i < 60; ++i) {
+    auto job = make_job(i);
+    if (i == 30)
+      job.id = "not-a-uuid";
+    replies.push_back((*self)->request(p, std::chrono::seconds(30), insert_atom::value, job));
+  }
+  std::vector<std::string> outcomes;
+  for (auto& r : replies)
+    r.receive([&](caf::ok_atom) { outcomes.push_back("ok"); },
+              [&](caf::error& e) { outcomes.push_back(to_string(code_of(e))); });
+  CAF_REQUIRE_EQUAL(outcomes.size(), 60u);
+  CAF_CHECK_EQUAL(outcomes[30], "invalid_input");
+  CAF_CHECK_EQUAL(std::count(outcomes.begin(), outcomes.end(), "ok"), 59);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM jobs"), 59);
+  CAF_CHECK_LESS(count("SELECT count(DISTINCT xmin::text) FROM jobs"), 59);
+}
+
+CAF_TEST(a pool spreads inserts over its writers and sends the rest through the first) {
+  auto pool = spawn_persistence_pool(*sys, conninfo, 3);
+  CAF_REQUIRE_EQUAL(pool.writers.size(), 3u);
+  for (auto& w : pool.writers)
+    keep(w);
+  keep(pool.front);
+  using handle = decltype((*self)->request(pool.front, std::chrono::seconds(30),
+                                           insert_atom::value, job_record{}));
+  std::vector<handle> replies;
+  for (int i = 0; i < 90; ++i)
+    replies.push_back((*self)->request(pool.front, std::chrono::seconds(30), insert_atom::value,
+                                       make_job(i)));
+  int ok = 0;
+  for (auto& r : replies)
+    r.receive([&](caf::ok_atom) { ++ok; },
+              [&](caf::error& e) { CAF_FAIL("insert failed: " << text_of(e)); });
+  CAF_CHECK_EQUAL(ok, 90);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM jobs"), 90);
+  // Three connections wrote them: at least three transactions.
+  CAF_CHECK_GREATER_OR_EQUAL(count("SELECT count(DISTINCT xmin::text) FROM jobs"), 3);
+  auto job = make_job();
+  CAF_REQUIRE(ask<caf::ok_atom>(pool.front, insert_atom::value, job));
+  job.status = status::running;
+  (*self)->send(pool.front, events_atom::value,
+                std::vector<job_event>{{job.id, 1, now_ms(), "analyze", "log", "hi", -1}});
+  job.status = status::success;
+  auto last = ask<caf::ok_atom>(pool.front, update_atom::value, job);
+  CAF_REQUIRE_EQUAL(text_of(last ? caf::error{} : last.error()), "");
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM job_events"), 1);
+  auto stats = ask<persistence_stats>(pool.front, stats_atom::value);
+  CAF_CHECK(stats);
 }
 
 CAF_TEST(a lost connection is reconnected and the write retried) {
