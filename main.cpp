@@ -29,6 +29,7 @@
 #include "cluster/worker_node.hpp"
 #include "config/kagent_config.hpp"
 #include "config/option_docs.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/log_format.hpp"
@@ -163,6 +164,7 @@ int run_worker(caf::actor_system& sys, const server_options& opts, const sigset_
 
 int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop_signals) {
   auto log = get_logger("kagentd");
+  auto started_ms = now_ms();  // start-up phases are logged in ms since (issue 13)
   auto host = sandbox::setup_host(opts.sandbox);
   if (!host)
     return fail(host.error());
@@ -184,6 +186,7 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
       return fail("embedded PostgreSQL: " + detail_of(pg.error()));
     embedded.emplace(std::move(*pg));
     conninfo = embedded->conninfo();
+    log->info("embedded PostgreSQL up ms={}", now_ms() - started_ms);
   }
   std::vector<api_key_entry> keys;
   {
@@ -197,6 +200,7 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
       return fail("api keys: " + detail_of(live.error()));
     keys = std::move(*live);
   }
+  log->info("database ready ms={}", now_ms() - started_ms);
   // Without keys anyone who reaches the port owns every job: only loopback.
   bool loopback = is_loopback_host(opts.http.host);
   if (keys.empty() && !loopback)
@@ -300,13 +304,15 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
   caf::anon_send(registry, capacity_atom::value, admission);
   auto key_store = all.add(spawn_key_store(sys, std::move(keys), readers, {!loopback}));
   caf::anon_send(supervisor, admission);
-  // Resume every job that was accepted and not finished before the last stop.
+  // Resume every job that was accepted and not finished before the last stop:
+  // only counted here, before HTTP starts (jobs accepted from now on are not
+  // in the plan); admission reads them in pages in the background.
   {
     caf::scoped_actor self{sys};
     self->request(readers, std::chrono::seconds(60), resume_atom::value)
-      .receive([&](std::vector<resumable_job>& jobs) {
-                 if (!jobs.empty())
-                   self->send(admission, resume_atom::value, std::move(jobs));
+      .receive([&](resume_plan& plan) {
+                 log->info("resume planned jobs={} ms={}", plan.total, now_ms() - started_ms);
+                 self->send(admission, resume_atom::value, std::move(plan));
                },
                [&](caf::error& err) { log->error("resume failed: {}", sys.render(err)); });
   }
@@ -322,9 +328,11 @@ int run(caf::actor_system& sys, const server_options& opts, const sigset_t& stop
     {opts.admission.retry_after_s, opts.sandbox.mode, limits, metrics_registry});
   if (!server)
     return fail("HTTP: " + detail_of(server.error()));
-  log->info("kagentd listening host={} port={} sandbox={} database={} kaggle={}", opts.http.host,
-            (*server)->port(), opts.sandbox.mode, embedded ? "embedded" : "external",
-            *kaggle ? "user " + (*kaggle)->username + " from " + (*kaggle)->origin : "off");
+  log->info("kagentd listening host={} port={} sandbox={} database={} kaggle={} ms={}",
+            opts.http.host, (*server)->port(), opts.sandbox.mode,
+            embedded ? "embedded" : "external",
+            *kaggle ? "user " + (*kaggle)->username + " from " + (*kaggle)->origin : "off",
+            now_ms() - started_ms);
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log->info("shutting down signal={}", sig);

@@ -1,13 +1,12 @@
 #include "actors/admission.hpp"
 
-#include <list>
 #include <unordered_map>
 #include <unordered_set>
 
 #include <caf/all.hpp>
 
-#include "actors/job_metadata.hpp"
 #include "actors/rate_limit.hpp"
+#include "actors/run_queue.hpp"
 #include "core/clock.hpp"
 #include "core/competition_url.hpp"
 #include "core/error.hpp"
@@ -17,7 +16,7 @@
 namespace kagent {
 
 bool can_accept(const admission_counts& c, const admission_options& opts) {
-  return c.queued + c.pending < opts.max_queued;
+  return c.queued + c.pending + c.unloaded < opts.max_queued;
 }
 
 bool can_start(const admission_counts& c, const admission_options& opts) {
@@ -35,24 +34,25 @@ std::string check_time_budget(int time_budget_s, const admission_options& opts) 
 
 job_record make_job(const std::string& url, const std::string& slug,
                     const std::string& owner, int time_budget_s) {
-  job_record rec;
-  rec.id = new_uuid();
-  rec.owner = owner;
-  rec.url = url;
-  rec.competition = slug;
-  rec.status = status::queued;
-  rec.created_at = now_ms();
-  job_metadata meta;
-  meta.competition = slug;
-  meta.time_budget_s = time_budget_s;
-  meta.message = "Queued";
-  rec.metadata = render_metadata(meta);
-  return rec;
+  // The run queue rebuilds queued records the same way, from a compact entry.
+  return fresh_queued_record(new_uuid(), owner, url, slug, now_ms(), time_budget_s);
 }
 
 namespace {
 
 constexpr auto db_timeout = std::chrono::seconds(30);
+constexpr auto resume_retry = std::chrono::seconds(1);  ///< after a failed page read
+
+/// The background read of a restart's unfinished jobs.
+struct resume_progress {
+  bool active = false;
+  resume_range next;             ///< the page to read next
+  int64_t total = 0;             ///< unfinished at start
+  int64_t loaded = 0;            ///< read so far (also those already ours)
+  int64_t started_ms = 0;
+  /// Per key, the jobs not read yet: they count against max_queued_per_key.
+  std::unordered_map<std::string, size_t> unloaded_by_owner;
+};
 
 struct admission_state {
   admission_options opts;
@@ -60,10 +60,10 @@ struct admission_state {
   caf::actor supervisor;
   admission_counts counts;
   caf::actor db_reader;                 ///< Idempotency-Key lookups
-  std::list<resumable_job> queue;       ///< run order; list: stable for the index
-  /// Job id -> its queue entry: status reads and cancels of queued jobs
+  /// Run order, indexed by id: status reads and cancels of queued jobs
   /// without a walk of the queue.
-  std::unordered_map<std::string, std::list<resumable_job>::iterator> queued_index;
+  run_queue queue;
+  resume_progress resume;
   std::unordered_set<std::string> running;
   std::unordered_map<std::string, size_t> queued_by_owner;  ///< pending + queued, per key
   std::unordered_set<std::string> idem_pending;  ///< owner\nkey of requests in progress
@@ -82,18 +82,69 @@ void forget_queued(admission_state& st, const std::string& owner) {
     st.queued_by_owner.erase(i);
 }
 
+// While a restart's jobs are still being read, only resumed jobs start: an
+// older one not read yet must not be overtaken by a job accepted since.
 void dispatch(admission_ptr self) {
   auto& st = self->state;
-  while (can_start(st.counts, st.opts)) {
-    auto next = std::move(st.queue.front());
-    st.queued_index.erase(next.job.id);
-    st.queue.pop_front();
+  while (can_start(st.counts, st.opts) && st.queue.has_next(!st.resume.active)) {
+    auto next = st.queue.pop();
     forget_queued(st, next.job.owner);
     st.counts.queued = st.queue.size();
     st.running.insert(next.job.id);
     st.counts.running = st.running.size();
     self->send(st.supervisor, start_atom::value, std::move(next));
   }
+}
+
+void read_page(admission_ptr self);
+
+// A page of the restart's jobs, oldest first, queues after the pages before
+// it and before every job accepted since. The plan was taken before HTTP
+// started, so a page holds no job accepted since unless the clock stepped
+// back; even then one queued or running here is not queued twice.
+void take_page(admission_ptr self, resume_page& page) {
+  auto& st = self->state;
+  auto& rs = st.resume;
+  auto last = static_cast<int64_t>(page.jobs.size()) < rs.next.limit;
+  if (!last) {
+    rs.next.after = page.end;
+    read_page(self);  // the next page is read while this one is queued
+  }
+  for (auto& r : page.jobs) {
+    ++rs.loaded;
+    if (st.counts.unloaded > 0)
+      --st.counts.unloaded;
+    if (auto i = rs.unloaded_by_owner.find(r.job.owner);
+        i != rs.unloaded_by_owner.end() && --i->second == 0)
+      rs.unloaded_by_owner.erase(i);
+    auto owner = r.job.owner;
+    if (st.running.count(r.job.id) == 0 && st.queue.push_resumed(std::move(r)))
+      ++st.queued_by_owner[owner];
+  }
+  st.counts.queued = st.queue.size();
+  if (last) {
+    // Jobs finished or cancelled through the database meanwhile were never read.
+    rs.active = false;
+    st.counts.unloaded = 0;
+    rs.unloaded_by_owner.clear();
+    get_logger("actors")->info("resumed jobs count={} of={} ms={}", rs.loaded, rs.total,
+                               now_ms() - rs.started_ms);
+  }
+  dispatch(self);
+}
+
+// A failed read is retried: every unfinished job must be resumed, and new
+// jobs wait behind the old ones meanwhile. No timeout: the reader answers or
+// fails (db_unavailable), and a slow page on a busy database is still taken.
+void read_page(admission_ptr self) {
+  auto& st = self->state;
+  self->request(st.db_reader, caf::infinite, resume_atom::value, st.resume.next)
+    .then([=](resume_page& page) { take_page(self, page); },
+          [=](caf::error& err) {
+            get_logger("actors")->error("resume page failed, retrying error={}",
+                                        self->system().render(err));
+            self->delayed_send(self, resume_retry, retry_atom::value);
+          });
 }
 
 // Accepted: the row (and its Idempotency-Key row) is committed, then the
@@ -109,8 +160,7 @@ void insert(admission_ptr self, submit_request req, job_record rec,
     --st.counts.pending;
     ++st.accepted;
     st.idem_pending.erase(req.owner + '\n' + req.idempotency_key);
-    st.queue.push_back(resumable_job{rec, {}, 0});
-    st.queued_index[rec.id] = std::prev(st.queue.end());
+    st.queue.push_new(resumable_job{rec, {}, 0});
     st.counts.queued = st.queue.size();
     log->info("job accepted job_id={} competition={} owner={}", rec.id, rec.competition,
               rec.owner);
@@ -153,6 +203,9 @@ void admit(admission_ptr self, submit_request req, std::string slug,
                                "rate limit: " + std::to_string(st.opts.rate_limit_per_min)
                                  + " jobs per minute per API key", wait));
     auto mine = st.queued_by_owner[req.owner];
+    if (auto i = st.resume.unloaded_by_owner.find(req.owner);
+        i != st.resume.unloaded_by_owner.end())
+      mine += i->second;
     if (st.opts.max_queued_per_key > 0 && mine >= st.opts.max_queued_per_key) {
       st.limits.refund(req.owner);
       return refuse(make_error(errc::rate_limited,
@@ -240,28 +293,28 @@ caf::behavior admission(admission_ptr self, admission_options opts,
       st.counts.running = st.running.size();
       dispatch(self);
     },
-    [=](resume_atom, std::vector<resumable_job>& jobs) {
+    [=](resume_atom, const resume_plan& plan) {
       auto& st = self->state;
-      // Resumed jobs are older than anything submitted since start: run them first.
-      for (auto i = jobs.rbegin(); i != jobs.rend(); ++i) {
-        ++st.queued_by_owner[i->job.owner];
-        st.queue.push_front(std::move(*i));
-        st.queued_index[st.queue.front().job.id] = st.queue.begin();
-      }
-      st.counts.queued = st.queue.size();
-      log->info("resumed jobs count={}", jobs.size());
-      dispatch(self);
+      if (plan.total == 0 || !st.db_reader)
+        return;
+      auto& rs = st.resume;
+      rs = resume_progress{true, resume_range{{}, plan.last, static_cast<int64_t>(st.opts.resume_page_size)},
+                           plan.total, 0, now_ms(), {}};
+      for (auto& [owner, n] : plan.by_owner)
+        rs.unloaded_by_owner[owner] = static_cast<size_t>(n);
+      st.counts.unloaded = static_cast<size_t>(plan.total);
+      log->info("resuming jobs total={} page_size={}", plan.total, st.opts.resume_page_size);
+      read_page(self);
     },
+    [=](retry_atom) { read_page(self); },
     [=](cancel_atom, const std::string& job_id) -> caf::result<job_record> {
       // Only queued jobs are ours to cancel; running ones belong to the supervisor.
+      // A job of a restart not read yet is the database's: the supervisor
+      // answers "retry the cancel" for it.
       auto& st = self->state;
-      auto at = st.queued_index.find(job_id);
-      if (at != st.queued_index.end()) {
-        auto i = at->second;
-        auto rec = i->job;
-        auto queued = *i;
-        st.queued_index.erase(at);
-        st.queue.erase(i);
+      if (auto taken = st.queue.take(job_id)) {
+        auto rec = taken->job.job;
+        auto queued = std::move(*taken);
         forget_queued(st, rec.owner);
         st.counts.queued = st.queue.size();
         rec.status = status::cancelled;
@@ -274,9 +327,8 @@ caf::behavior admission(admission_ptr self, admission_options opts,
           .then([=](caf::ok_atom) mutable { rp.deliver(rec); },
                 [=](caf::error& err) mutable {
                   auto& st = self->state;
-                  st.queue.push_front(queued);
-                  st.queued_index[queued.job.id] = st.queue.begin();
-                  ++st.queued_by_owner[queued.job.owner];
+                  st.queue.put_back(queued.job, queued.resumed);
+                  ++st.queued_by_owner[queued.job.job.owner];
                   st.counts.queued = st.queue.size();
                   dispatch(self);
                   rp.deliver(std::move(err));
@@ -288,22 +340,23 @@ caf::behavior admission(admission_ptr self, admission_options opts,
     },
     [=](get_atom, const std::string& job_id) -> caf::result<job_record> {
       // A queued job as committed: its row says queued until a job actor runs it.
-      auto& st = self->state;
-      auto at = st.queued_index.find(job_id);
-      if (at == st.queued_index.end())
-        return make_error(errc::not_found, "Job not found");
-      return at->second->job;
+      if (auto rec = self->state.queue.find(job_id))
+        return std::move(*rec);
+      return make_error(errc::not_found, "Job not found");
     },
     [=](stats_atom) {
       auto& st = self->state;
       admission_stats s;
-      s.queued = static_cast<int64_t>(st.counts.queued + st.counts.pending);
+      s.queued = static_cast<int64_t>(st.counts.queued + st.counts.pending + st.counts.unloaded);
       s.running = static_cast<int64_t>(st.counts.running);
       s.max_queued = static_cast<int64_t>(st.opts.max_queued);
       s.max_running = static_cast<int64_t>(st.opts.max_running);
       s.accepted = st.accepted;
       s.rejected = st.rejected;
       s.draining = st.draining;
+      s.resume_loaded = st.resume.loaded;
+      s.resume_total = st.resume.total;
+      s.resume_done = !st.resume.active;
       return s;
     },
     [=](drain_atom) {

@@ -105,8 +105,12 @@ caf::behavior db_reader(reader_ptr self, std::string conninfo) {
       return answer(
         with_connection(self, [&](pg::connection& c) { return pg::get_checkpoints(c, id); }));
     },
-    [=](resume_atom) -> caf::result<std::vector<resumable_job>> {
-      return answer(with_connection(self, [](pg::connection& c) { return pg::load_resumable(c); }));
+    [=](resume_atom) -> caf::result<resume_plan> {
+      return answer(with_connection(self, [](pg::connection& c) { return pg::plan_resume(c); }));
+    },
+    [=](resume_atom, const resume_range& range) -> caf::result<resume_page> {
+      return answer(with_connection(
+        self, [&](pg::connection& c) { return pg::load_resume_page(c, range); }));
     },
     [=](ping_atom) -> caf::result<caf::ok_atom> {
       auto res = with_connection(self, [](pg::connection& c) -> caf::expected<caf::ok_atom> {

@@ -10,7 +10,8 @@
 //   (events_atom, job_id, int64 since_seq, int64 limit) -> at most limit of them
 //   (artifact_atom, job_id, name)          -> std::string | error(not_found)
 //   (checkpoint_atom, job_id)              -> checkpoints
-//   (resume_atom)                          -> std::vector<resumable_job>
+//   (resume_atom)                          -> resume_plan (what a restart resumes)
+//   (resume_atom, resume_range)            -> resume_page (the next page of it)
 //   (ping_atom)                            -> ok_atom | error(db_unavailable)
 //
 // A reader whose connection was lost reconnects and retries once (reads are

@@ -11,6 +11,10 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<job_list>("job_list");
   cfg.add_message_type<resumable_job>("resumable_job");
   cfg.add_message_type<std::vector<resumable_job>>("std::vector<resumable_job>");
+  cfg.add_message_type<resume_key>("resume_key");
+  cfg.add_message_type<resume_plan>("resume_plan");
+  cfg.add_message_type<resume_range>("resume_range");
+  cfg.add_message_type<resume_page>("resume_page");
   cfg.add_message_type<stage_outputs>("stage_outputs");
   cfg.add_message_type<checkpoints>("checkpoints");
   cfg.add_message_type<admission_stats>("admission_stats");

@@ -5,7 +5,9 @@
 //                  (job_done_atom, job_id)                  from supervisor
 //                  (get_atom, job_id)                       -> job_record of a queued job
 //                                                           | error(not_found)
-//                  (resume_atom, std::vector<resumable_job>) at start-up
+//                  (resume_atom, resume_plan)               at start-up: it then reads
+//                                                           the plan's jobs from db_reader
+//                                                           in pages, in the background
 //                  (stats_atom)                             -> admission_stats
 //                  (drain_atom)                             -> ok_atom; rejects new work
 //                  (capacity_atom, int64_t slots)           from the node registry: the
@@ -42,7 +44,8 @@
 //                  (events_atom, job_id, since_seq, limit)  -> the first `limit` of them
 //                  (artifact_atom, job_id, name)            -> std::string | error(not_found)
 //                  (checkpoint_atom, job_id)                -> checkpoints
-//                  (resume_atom)                            -> std::vector<resumable_job>
+//                  (resume_atom)                            -> resume_plan
+//                  (resume_atom, resume_range)              -> resume_page, oldest first
 //                  (ping_atom)                              -> ok_atom | error(db_unavailable)
 // progress_hub     (publish_atom, job_event)                from job actors
 //                  (publish_atom, job_record)               from job actors, on state changes
@@ -67,6 +70,7 @@
 
 #include "core/api_key.hpp"
 #include "core/job.hpp"
+#include "core/resume_page.hpp"
 
 namespace kagent {
 
@@ -110,12 +114,16 @@ struct admission_stats {
   int64_t accepted = 0;  ///< since start
   int64_t rejected = 0;  ///< 429s since start
   bool draining = false;
+  int64_t resume_loaded = 0;  ///< of the jobs unfinished at start, read into the queue
+  int64_t resume_total = 0;   ///< the jobs unfinished at start
+  bool resume_done = false;   ///< every page is read
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, admission_stats& x) {
   return f(caf::meta::type_name("admission_stats"), x.queued, x.running,
-           x.max_queued, x.max_running, x.accepted, x.rejected, x.draining);
+           x.max_queued, x.max_running, x.accepted, x.rejected, x.draining,
+           x.resume_loaded, x.resume_total, x.resume_done);
 }
 
 /// A POST /run as admission sees it.

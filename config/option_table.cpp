@@ -200,6 +200,10 @@ std::vector<option_spec> make_table() {
   t.push_back(number(g, "max-queued-per-key", "N", 0, 10000000,
                      "waiting jobs per API key; beyond: 429 (0: none)",
                      KAGENT_MEMBER(admission.max_queued_per_key)));
+  t.push_back(number(g, "resume-page-size", "N", 1, 1000000,
+                     "jobs unfinished at a restart are read back in pages of this many, "
+                     "oldest first, while the server already takes new jobs",
+                     KAGENT_MEMBER(admission.resume_page_size)));
 
   g = "Competitions";
   t.push_back(list(g, "competitions", "DIR[:DIR...]", ':',

@@ -38,6 +38,7 @@ struct admission_options {
   int max_time_budget_s = 675; ///< largest per-job budget; set from the stage timeout
   int rate_limit_per_min = 10; ///< POST /run per API key and minute; 0 = none; beyond: 429
   size_t max_queued_per_key = 100; ///< waiting jobs per API key; 0 = none; beyond: 429
+  size_t resume_page_size = 5000; ///< unfinished jobs read per page at a restart
 };
 
 /// Where jobs run and how they are confined (actors/launcher, sandbox/).

@@ -222,6 +222,18 @@ std::string health_json(const health_view& h) {
   w.EndObject();
   w.Key("queue_length");
   w.Int64(h.stats.queued);
+  // A restart reads its unfinished jobs back in the background (issue 13).
+  if (h.stats.resume_total > 0) {
+    w.Key("resuming");
+    w.StartObject();
+    w.Key("loaded");
+    w.Int64(h.stats.resume_loaded);
+    w.Key("total");
+    w.Int64(h.stats.resume_total);
+    w.Key("done");
+    w.Bool(h.stats.resume_done);
+    w.EndObject();
+  }
   w.Key("running");
   w.Int64(h.stats.running);
   // Writes waiting for the database (issue 9): every one of them is a job

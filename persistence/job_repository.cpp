@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -199,24 +200,85 @@ caf::expected<checkpoints> get_checkpoints(connection& conn, const std::string& 
   return out;
 }
 
-caf::expected<std::vector<resumable_job>> load_resumable(connection& conn) {
-  auto res = conn.exec("SELECT " + job_columns + ", (SELECT coalesce(max(seq), 0)"
-                       " FROM job_events e WHERE e.job_id = jobs.id) FROM jobs"
-                       " WHERE status IN ('queued', 'running') ORDER BY created_at, id");
-  if (!res)
-    return res.error();
-  std::vector<resumable_job> out;
-  for (int i = 0; i < res->rows(); ++i) {
-    resumable_job r;
-    r.job = job_at(*res, i);
-    r.last_seq = res->get_int(i, 13);
-    auto done = get_checkpoints(conn, r.job.id);
-    if (!done)
-      return done.error();
-    r.done = std::move(*done);
-    out.push_back(std::move(r));
+namespace {
+
+// Unfinished = what a restart resumes; jobs_unfinished_idx covers this order.
+constexpr const char* unfinished = "status IN ('queued', 'running')";
+const std::string created_us = "(extract(epoch from created_at) * 1000000)::bigint";
+// (created_at, id) > the key in parameters $us, $id; an empty id is before every row.
+std::string after_key(int us, int id) {
+  auto n = [](int i) { return "$" + std::to_string(i); };
+  return "(" + n(id) + " = '' OR (created_at, id) > (to_timestamp(0) + " + n(us) +
+         "::bigint * interval '1 microsecond', nullif(" + n(id) + ", '')::uuid))";
+}
+
+std::string uuid_array(const std::vector<resumable_job>& jobs) {
+  std::string out = "{";
+  for (auto& r : jobs)
+    out += (out.size() > 1 ? "," : "") + r.job.id;
+  return out + "}";
+}
+
+} // namespace
+
+caf::expected<resume_plan> plan_resume(connection& conn) {
+  resume_plan plan;
+  auto counts = conn.exec(std::string{"SELECT owner, count(*) FROM jobs WHERE "} + unfinished +
+                          " GROUP BY owner");
+  if (!counts)
+    return counts.error();
+  for (int i = 0; i < counts->rows(); ++i) {
+    plan.by_owner[counts->get(i, 0)] = counts->get_int(i, 1);
+    plan.total += counts->get_int(i, 1);
   }
-  return out;
+  auto last = conn.exec("SELECT " + created_us + ", id::text FROM jobs WHERE " + unfinished +
+                        " ORDER BY created_at DESC, id DESC LIMIT 1");
+  if (!last)
+    return last.error();
+  if (last->rows() > 0)
+    plan.last = {last->get_int(0, 0), last->get(0, 1)};
+  return plan;
+}
+
+caf::expected<resume_page> load_resume_page(connection& conn, const resume_range& range) {
+  resume_page page;
+  if (range.last.id.empty() || range.limit <= 0)
+    return page;
+  auto rows = conn.exec("SELECT " + job_columns + ", " + created_us + " FROM jobs WHERE " +
+                          unfinished + " AND " + after_key(1, 2) + " AND NOT " + after_key(3, 4) +
+                          " ORDER BY created_at, id LIMIT $5",
+                        {integer(range.after.created_us), text(range.after.id), integer(range.last.created_us),
+                         text(range.last.id), integer(range.limit)});
+  if (!rows)
+    return rows.error();
+  std::map<std::string, size_t> at;
+  for (int i = 0; i < rows->rows(); ++i) {
+    at[rows->get(i, 0)] = page.jobs.size();
+    page.jobs.push_back(resumable_job{job_at(*rows, i), {}, 0});
+    page.end = {rows->get_int(i, 13), rows->get(i, 0)};
+  }
+  if (page.jobs.empty())
+    return page;
+  auto ids = uuid_array(page.jobs);
+  auto seqs = conn.exec("SELECT job_id::text, max(seq) FROM job_events"
+                        " WHERE job_id = ANY($1::uuid[]) GROUP BY job_id",
+                        {text(ids)});
+  if (!seqs)
+    return seqs.error();
+  for (int i = 0; i < seqs->rows(); ++i)
+    page.jobs[at[seqs->get(i, 0)]].last_seq = seqs->get_int(i, 1);
+  auto files = conn.exec("SELECT s.job_id::text, s.stage, f.name, f.content FROM job_stages s"
+                         " LEFT JOIN job_stage_files f USING (job_id, stage)"
+                         " WHERE s.job_id = ANY($1::uuid[])",
+                         {text(ids)});
+  if (!files)
+    return files.error();
+  for (int i = 0; i < files->rows(); ++i) {
+    auto& stage = page.jobs[at[files->get(i, 0)]].done[files->get(i, 1)];
+    if (!files->is_null(i, 2))  // a stage without files is still done
+      stage.emplace(files->get(i, 2), files->get_bytes(i, 3));
+  }
+  return page;
 }
 
 caf::error ping(connection& conn) {

@@ -11,6 +11,7 @@
 #include <caf/expected.hpp>
 
 #include "core/job.hpp"
+#include "core/resume_page.hpp"
 #include "persistence/pg_connection.hpp"
 
 namespace kagent::pg {
@@ -53,8 +54,12 @@ caf::expected<std::string> get_artifact(connection& conn, const std::string& job
 /// The committed outputs of every finished stage of a job.
 caf::expected<checkpoints> get_checkpoints(connection& conn, const std::string& job_id);
 
-/// Every queued or running job, oldest first, with its checkpoints and last seq.
-caf::expected<std::vector<resumable_job>> load_resumable(connection& conn);
+/// How many queued or running jobs there are (per owner) and the newest of them.
+caf::expected<resume_plan> plan_resume(connection& conn);
+
+/// The next page of queued or running jobs in `range`, oldest first, each
+/// with its checkpoints and last event seq (three queries per page).
+caf::expected<resume_page> load_resume_page(connection& conn, const resume_range& range);
 
 /// A round trip to the server.
 caf::error ping(connection& conn);

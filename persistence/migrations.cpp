@@ -96,6 +96,11 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX jobs_owner_idx ON jobs (owner, created_at DESC);
 )sql"},
+    // A restart reads the unfinished jobs in pages, oldest first (issue 13):
+    // each page is one range scan of this index, however many jobs are left.
+    {3, R"sql(
+CREATE INDEX jobs_unfinished_idx ON jobs (created_at, id) WHERE status IN ('queued', 'running');
+)sql"},
   };
   return list;
 }

@@ -4,6 +4,7 @@
 #include "actors/admission.hpp"
 #include "actors/job_metadata.hpp"
 #include "core/error.hpp"
+#include "core/uuid.hpp"
 
 using namespace kagent;
 
@@ -24,6 +25,9 @@ struct fixture : test_coordinator_fixture<> {
   caf::actor db;
   caf::actor sup;
   std::vector<outcome> outcomes;
+  caf::actor reader;
+  std::vector<resumable_job> planted;  ///< the reader's unfinished jobs, oldest first
+  std::vector<std::pair<caf::response_promise, resume_range>> page_asks;
 
   fixture() {
     db = sys.spawn([this](caf::event_based_actor*) -> caf::behavior {
@@ -37,13 +41,57 @@ struct fixture : test_coordinator_fixture<> {
     sup = sys.spawn([this](caf::event_based_actor*) -> caf::behavior {
       return {[this](start_atom, resumable_job& r) { started.push_back(r.job.id); }};
     });
+    // Holds each page read until the test serves it (a promise is delivered
+    // from its own actor).
+    reader = sys.spawn([this](caf::event_based_actor* me) -> caf::behavior {
+      return {[this, me](resume_atom, resume_range& r) {
+                page_asks.emplace_back(me->make_response_promise(), r);
+              },
+              [this](caf::ok_atom) {
+                auto [rp, range] = page_asks.front();
+                page_asks.erase(page_asks.begin());
+                rp.deliver(page_of(range));
+              }};
+    });
+  }
+
+  // `limit` planted jobs after the range's key (planted job i has created_us i + 1).
+  resume_page page_of(const resume_range& range) {
+    resume_page page;
+    for (auto i = static_cast<size_t>(range.after.created_us);
+         i < planted.size() && page.jobs.size() < static_cast<size_t>(range.limit); ++i) {
+      page.jobs.push_back(planted[i]);
+      page.end = {static_cast<int64_t>(i + 1), planted[i].job.id};
+    }
+    return page;
+  }
+
+  // Answers the oldest page read; false when none was asked.
+  bool serve_page() {
+    run();
+    if (page_asks.empty())
+      return false;
+    self->send(reader, caf::ok_atom::value);
+    run();
+    return true;
+  }
+
+  admission_stats stats(caf::actor adm) {
+    admission_stats out;
+    sys.spawn([=, &out](caf::event_based_actor* client) {
+      client->request(adm, caf::infinite, stats_atom::value)
+        .then([&out](admission_stats& s) { out = s; });
+    });
+    run();
+    return out;
   }
 
   caf::actor make_admission(size_t max_queued, size_t max_running) {
     admission_options opts;
     opts.max_queued = max_queued;
     opts.max_running = max_running;
-    auto adm = spawn_admission(sys, opts, db, sup);
+    opts.resume_page_size = 1;
+    auto adm = spawn_admission(sys, opts, db, sup, reader);
     run();
     return adm;
   }
@@ -151,15 +199,56 @@ CAF_TEST(a database failure is reported and the job is not queued) {
   CAF_CHECK(started.empty());
 }
 
-CAF_TEST(resumed jobs run before new ones) {
-  auto adm = make_admission(5, 1);
-  resumable_job old;
-  old.job.id = "old";
-  self->send(adm, resume_atom::value, std::vector<resumable_job>{old});
+CAF_TEST(resumed jobs run before new ones even when read after them) {
+  auto adm = make_admission(10, 1);
+  for (int i = 0; i < 3; ++i)
+    planted.push_back({make_job(good_url, "titanic", "", 0), {}, 0});
+  resume_plan plan;
+  plan.total = 3;
+  plan.by_owner[""] = 3;
+  plan.last = {int64_t{3}, planted.back().job.id};
+  self->send(adm, resume_atom::value, plan);
   run();
-  submit(adm, good_url);
+  CAF_CHECK_EQUAL(stats(adm).resume_total, 3);
+  auto fresh = submit(adm, good_url);  // accepted while nothing is read yet
+  CAF_REQUIRE(fresh.ok);
+  CAF_CHECK(started.empty());          // and held: older jobs may be missing
+  CAF_CHECK_EQUAL(stats(adm).queued, 4);
+  CAF_REQUIRE(serve_page());
   CAF_REQUIRE_EQUAL(started.size(), 1u);
-  CAF_CHECK_EQUAL(started[0], "old");
+  CAF_CHECK_EQUAL(started[0], planted[0].job.id);
+  self->send(adm, job_done_atom::value, started[0]);
+  run();
+  CAF_CHECK_EQUAL(started.size(), 1u);  // the next old one is not read yet
+  CAF_REQUIRE(serve_page());
+  CAF_REQUIRE(read(adm, planted[2].job.id).first == errc::not_found);  // still in the database
+  self->send(adm, job_done_atom::value, started[1]);
+  run();
+  CAF_REQUIRE(serve_page());
+  CAF_CHECK(read(adm, fresh.rec.id).first == errc::none);
+  self->send(adm, job_done_atom::value, started[2]);
+  run();
+  CAF_CHECK_EQUAL(started.size(), 3u);  // a full page: one more read says it was the last
+  CAF_REQUIRE(serve_page());
+  CAF_REQUIRE_EQUAL(started.size(), 4u);
+  std::vector<std::string> want{planted[0].job.id, planted[1].job.id, planted[2].job.id,
+                                fresh.rec.id};
+  CAF_CHECK_EQUAL(started, want);
+  auto s = stats(adm);
+  CAF_CHECK_EQUAL(s.resume_loaded, 3);
+  CAF_CHECK(s.resume_done);
+  CAF_CHECK(!serve_page());  // nothing more is asked
+}
+
+CAF_TEST(jobs still to be resumed count against the queue limits) {
+  auto adm = make_admission(3, 1);
+  resume_plan plan;
+  plan.total = 3;
+  plan.by_owner[""] = 3;
+  plan.last = {int64_t{1}, new_uuid()};
+  self->send(adm, resume_atom::value, plan);
+  run();
+  CAF_CHECK(submit(adm, good_url).code == errc::queue_full);
 }
 
 CAF_TEST(a draining node rejects new jobs) {

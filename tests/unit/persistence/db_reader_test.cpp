@@ -52,10 +52,16 @@ CAF_TEST(readers answer every read of the protocol) {
   auto done = ask<checkpoints>(readers, checkpoint_atom::value, job.id);
   CAF_REQUIRE(done);
   CAF_CHECK_EQUAL(done->count("analyze"), 1u);
-  auto resumable = ask<std::vector<resumable_job>>(readers, resume_atom::value);
-  CAF_REQUIRE(resumable);
-  CAF_REQUIRE_EQUAL(resumable->size(), 1u);
-  CAF_CHECK_EQUAL(resumable->front().last_seq, 2);
+  auto plan = ask<resume_plan>(readers, resume_atom::value);
+  CAF_REQUIRE(plan);
+  CAF_CHECK_EQUAL(plan->total, 1);
+  CAF_CHECK_EQUAL(plan->last.id, job.id);
+  auto page = ask<resume_page>(readers, resume_atom::value,
+                               resume_range{{}, plan->last, int64_t{10}});
+  CAF_REQUIRE(page);
+  CAF_REQUIRE_EQUAL(page->jobs.size(), 1u);
+  CAF_CHECK_EQUAL(page->jobs.front().last_seq, 2);
+  CAF_CHECK_EQUAL(page->jobs.front().done.count("analyze"), 1u);
   CAF_CHECK(ask<caf::ok_atom>(readers, ping_atom::value));
 }
 

@@ -175,8 +175,13 @@ CAF_TEST(only queued and running jobs are resumable oldest first with their prog
                       *conn, {{old_running.id, 1, 1, "analyze", "log", "a", -1},
                               {old_running.id, 7, 2, "analyze", "log", "b", -1}})),
                     "");
-  auto jobs = pg::load_resumable(*conn);
-  CAF_REQUIRE(jobs);
+  auto plan = pg::plan_resume(*conn);
+  CAF_REQUIRE(plan);
+  CAF_CHECK_EQUAL(plan->total, 2);
+  CAF_CHECK_EQUAL(plan->last.id, newer_queued.id);
+  auto page = pg::load_resume_page(*conn, {{}, plan->last, 10});
+  CAF_REQUIRE(page);
+  auto jobs = &page->jobs;
   CAF_REQUIRE_EQUAL(jobs->size(), 2u);
   CAF_CHECK_EQUAL((*jobs)[0].job.id, old_running.id);
   CAF_CHECK_EQUAL((*jobs)[0].last_seq, 7);
@@ -186,6 +191,42 @@ CAF_TEST(only queued and running jobs are resumable oldest first with their prog
   CAF_CHECK_EQUAL((*jobs)[1].last_seq, 0);
   CAF_CHECK((*jobs)[1].done.empty());
   CAF_CHECK_EQUAL(text_of(pg::ping(*conn)), "");
+}
+
+CAF_TEST(resume pages walk the plan once in order and stop at its last job) {
+  std::vector<job_record> jobs;
+  for (int i = 0; i < 5; ++i)
+    jobs.push_back(make_job(5000 - i * 10));  // oldest first
+  // Two jobs in the same millisecond: the id breaks the tie.
+  jobs.push_back(make_job(0));
+  jobs.push_back(jobs.back());
+  jobs.back().id = new_uuid();
+  if (jobs[5].id > jobs[6].id)
+    std::swap(jobs[5], jobs[6]);
+  for (auto& j : jobs)
+    CAF_REQUIRE_EQUAL(text_of(pg::insert_job(*conn, j)), "");
+  auto plan = pg::plan_resume(*conn);
+  CAF_REQUIRE(plan);
+  CAF_CHECK_EQUAL(plan->total, 7);
+  // Accepted after the plan: a new job is admission's, never a resumed one.
+  auto later = make_job(0);
+  later.created_at += 60000;
+  CAF_REQUIRE_EQUAL(text_of(pg::insert_job(*conn, later)), "");
+  std::vector<std::string> seen;
+  resume_range range{{}, plan->last, 2};
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = pg::load_resume_page(*conn, range);
+    CAF_REQUIRE(page);
+    if (page->jobs.empty())
+      break;
+    CAF_CHECK_LESS_OR_EQUAL(page->jobs.size(), 2u);
+    for (auto& r : page->jobs)
+      seen.push_back(r.job.id);
+    range.after = page->end;
+  }
+  CAF_REQUIRE_EQUAL(seen.size(), jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i)
+    CAF_CHECK_EQUAL(seen[i], jobs[i].id);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
