@@ -120,7 +120,7 @@ void deliver(feed_ptr self, std::vector<job_event> evs) {
   if (st.ended)
     return;
   for (auto& ev : st.cursor.take(std::move(evs))) {
-    send_frame(self, event_frame(ev), ev.seq, st.replaying);
+    send_frame(self, shared_event_frame(ev), ev.seq, st.replaying);
     if (auto status = terminal_status_of(ev); !status.empty())
       return end_stream(self, status);
   }
@@ -235,11 +235,13 @@ caf::behavior job_feed(feed_ptr self) {
             self->quit(err);
           });
   caf::message_handler own{
-    [=](publish_atom, job_event& ev) {
+    // const: the message is shared by every subscriber of the job (the hub
+    // sends one); taking it by reference would copy it for each.
+    [=](publish_atom, const job_event& ev) {
       if (self->state.replaying)
-        self->state.buffered.push_back(std::move(ev));
+        self->state.buffered.push_back(ev);
       else
-        deliver(self, {std::move(ev)});
+        deliver(self, {ev});
     },
     [=](retry_atom, bool known, int retries) { fetch_db(self, known, retries); },
   };
