@@ -188,8 +188,20 @@ void fetch_db(feed_ptr self, bool known, int retries) {
         self->request(self->state.args.db_reader, db_timeout, get_atom::value, id)
           .then(
             [=](job_record& rec) {
-              if (is_terminal(rec.status) && !self->state.cursor.has_gap())
-                end_stream(self, rec.status);
+              if (!is_terminal(rec.status) || self->state.ended)
+                return;
+              // The row may be read before the hub hands over the job's last
+              // live events: read what was committed before it and end only
+              // after that (the status event ends the stream itself).
+              self->request(self->state.args.db_reader, db_timeout, events_atom::value, id,
+                            self->state.cursor.last(), replay_page)
+                .then(
+                  [=](std::vector<job_event>& evs) {
+                    deliver(self, std::move(evs));
+                    if (!self->state.cursor.has_gap())
+                      end_stream(self, rec.status);
+                  },
+                  fail);
             },
             fail);
       },
