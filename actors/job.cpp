@@ -13,6 +13,7 @@
 #include "actors/log_cap.hpp"
 #include "actors/job_metadata.hpp"
 #include "actors/repair_logic.hpp"
+#include "actors/stage_timing.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -47,6 +48,7 @@ struct job_state {
   train_action action;          ///< what this run of the train stage does (repair loop)
   output_tail tail;             ///< end of the train step's output, for a repair
   int64_t stage_started = 0;
+  stage_timing timing;          ///< the attempt's orchestration overhead (issue 13)
   bool step_running = false;
   bool cancel_requested = false;
   bool finished = false;
@@ -171,6 +173,7 @@ void start_stage(job_ptr self, const std::string& stage, int attempt) {
   st.step = 0;
   st.outputs.clear();
   st.stage_started = now_ms();
+  st.timing.start(steady_us());
   if (st.new_job) {
     st.new_job = false;
     st.deps.metrics->jobs().observe_queue_wait(seconds_between(st.rec.created_at, st.stage_started));
@@ -273,6 +276,9 @@ void commit_stage(job_ptr self, int attempt) {
         st.deps.metrics->jobs().observe_stage(
           st.stage, stage != st.stage ? metrics::outcome::repair : metrics::outcome::success,
           seconds_between(st.stage_started, now_ms()));
+        if (stage == st.stage)
+          st.deps.metrics->jobs().observe_overhead(
+            st.stage, static_cast<double>(st.timing.overhead_us(steady_us())) / 1e6);
         st.done[stage] = small;
         st.meta.llm = summarize_llm(st.done, st.deps.pipeline.llm.repair_rounds);
         if (stage != st.stage)
@@ -306,6 +312,7 @@ void release_tail(job_ptr self) {
 void on_step_result(job_ptr self, stage_result& r) {
   auto& st = self->state;
   st.step_running = false;
+  st.timing.add_run(r.run_us);
   if (!r.node.empty()) {
     st.rec.node = r.node;
     st.meta.node = r.node;

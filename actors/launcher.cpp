@@ -83,6 +83,7 @@ stage_result finish(launcher_actor self, const sandbox::child_exit& ex) {
   res.timed_out = r.timed_out;
   res.cancelled = r.cancelled;
   res.duration_ms = now_ms() - r.started_ms;
+  res.run_us = ex.run_us;
   read_outputs(r.req, opts.max_output_bytes, res);
   if (r.timed_out)
     res.error = "timed out after " + std::to_string(r.req.timeout_ms) + " ms";

@@ -203,13 +203,14 @@ struct stage_result {
   std::string error;        ///< launcher-side failure (spawn, sandbox), or last stderr line
   bool unsafe_output = false; ///< an output was refused (a link, not a regular file, too big)
   std::string node;         ///< the node it ran on
+  int64_t run_us = 0;       ///< the process's own run time, spawn to exit (0: never started)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_result& x) {
   return f(caf::meta::type_name("stage_result"), x.exit_code, x.signal,
            x.timed_out, x.cancelled, x.duration_ms, x.outputs, x.error,
-           x.unsafe_output, x.node);
+           x.unsafe_output, x.node, x.run_us);
 }
 
 /// What the progress hub can replay to a new subscriber of one job.

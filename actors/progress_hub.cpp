@@ -95,8 +95,11 @@ caf::behavior progress_hub(hub_ptr self, progress_hub_options opts) {
     [=](publish_atom, job_event& ev) {
       auto& js = self->state.jobs[ev.job_id];
       js.known = true;
+      // One message for all subscribers: CAF shares its content (copy on
+      // write), so 10,000 subscribers cost 10,000 enqueues, not 10,000 copies.
+      auto msg = caf::make_message(publish_atom::value, ev);
       for (auto& s : js.subscribers)
-        self->send(s, publish_atom::value, ev);
+        self->send(s, msg);
       ring_push(js.ring, std::move(ev), self->state.opts.ring_capacity);
     },
     [=](publish_atom, job_record& rec) { on_snapshot(self, rec); },

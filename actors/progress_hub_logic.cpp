@@ -42,6 +42,11 @@ std::string terminal_status_of(const job_event& ev) {
 }
 
 std::vector<job_event> event_cursor::take(std::vector<job_event> evs) {
+  // The live case, one event right after the cursor, skips the map.
+  if (pending_.empty() && evs.size() == 1 && evs.front().seq == last_ + 1) {
+    last_ = evs.front().seq;
+    return evs;
+  }
   for (auto& ev : evs)
     if (ev.seq > last_)
       pending_.emplace(ev.seq, std::move(ev));

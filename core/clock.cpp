@@ -11,6 +11,11 @@ int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+int64_t steady_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 std::string iso8601(int64_t ms) {
   time_t secs = static_cast<time_t>(ms / 1000);
   int millis = static_cast<int>(ms % 1000);

@@ -120,7 +120,7 @@ void deliver(feed_ptr self, std::vector<job_event> evs) {
   if (st.ended)
     return;
   for (auto& ev : st.cursor.take(std::move(evs))) {
-    send_frame(self, event_frame(ev), ev.seq, st.replaying);
+    send_frame(self, shared_event_frame(ev), ev.seq, st.replaying);
     if (auto status = terminal_status_of(ev); !status.empty())
       return end_stream(self, status);
   }
@@ -188,8 +188,20 @@ void fetch_db(feed_ptr self, bool known, int retries) {
         self->request(self->state.args.db_reader, db_timeout, get_atom::value, id)
           .then(
             [=](job_record& rec) {
-              if (is_terminal(rec.status) && !self->state.cursor.has_gap())
-                end_stream(self, rec.status);
+              if (!is_terminal(rec.status) || self->state.ended)
+                return;
+              // The row may be read before the hub hands over the job's last
+              // live events: read what was committed before it and end only
+              // after that (the status event ends the stream itself).
+              self->request(self->state.args.db_reader, db_timeout, events_atom::value, id,
+                            self->state.cursor.last(), replay_page)
+                .then(
+                  [=](std::vector<job_event>& evs) {
+                    deliver(self, std::move(evs));
+                    if (!self->state.cursor.has_gap())
+                      end_stream(self, rec.status);
+                  },
+                  fail);
             },
             fail);
       },
@@ -235,11 +247,13 @@ caf::behavior job_feed(feed_ptr self) {
             self->quit(err);
           });
   caf::message_handler own{
-    [=](publish_atom, job_event& ev) {
+    // const: the message is shared by every subscriber of the job (the hub
+    // sends one); taking it by reference would copy it for each.
+    [=](publish_atom, const job_event& ev) {
       if (self->state.replaying)
-        self->state.buffered.push_back(std::move(ev));
+        self->state.buffered.push_back(ev);
       else
-        deliver(self, {std::move(ev)});
+        deliver(self, {ev});
     },
     [=](retry_atom, bool known, int retries) { fetch_db(self, known, retries); },
   };

@@ -30,6 +30,22 @@ std::string event_frame(const job_event& ev) {
   return buf.GetString();
 }
 
+const std::string& shared_event_frame(const job_event& ev) {
+  struct memo {
+    job_event ev;
+    std::string frame;
+  };
+  thread_local memo last;
+  const auto& m = last.ev;
+  // Compared field by field: a respawned job may reuse a seq with other text.
+  if (m.seq != ev.seq || m.time != ev.time || m.progress != ev.progress || m.job_id != ev.job_id
+      || m.message != ev.message || m.kind != ev.kind || m.stage != ev.stage || last.frame.empty()) {
+    last.ev = ev;
+    last.frame = event_frame(ev);
+  }
+  return last.frame;
+}
+
 std::string end_frame(const std::string& job_id, const std::string& status) {
   rapidjson::StringBuffer buf;
   writer w{buf};

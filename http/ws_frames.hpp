@@ -13,6 +13,11 @@ namespace kagent::http {
 /// progress is null for events that carry none.
 std::string event_frame(const job_event& ev);
 
+/// event_frame(ev), remembered per thread for the last event asked for: every
+/// subscriber of a job gets the same event, so a fan-out to N feeds
+/// serializes it once per thread instead of N times.
+const std::string& shared_event_frame(const job_event& ev);
+
 /// `{"type":"end","job_id","status"}`: the last frame of a job's stream.
 std::string end_frame(const std::string& job_id, const std::string& status);
 

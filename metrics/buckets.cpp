@@ -10,6 +10,11 @@ prometheus::Histogram::BucketBoundaries stage_buckets() {
   return {0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400};
 }
 
+prometheus::Histogram::BucketBoundaries overhead_buckets() {
+  return {0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.0075,
+          0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+}
+
 prometheus::Histogram::BucketBoundaries queue_wait_buckets() {
   return {0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 600, 1800, 3600, 14400};
 }

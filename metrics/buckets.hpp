@@ -12,6 +12,9 @@ prometheus::Histogram::BucketBoundaries request_buckets();
 /// Stage runs: 0.5 s .. 4 h.
 prometheus::Histogram::BucketBoundaries stage_buckets();
 
+/// Orchestration per stage attempt: 0.1 ms .. 2.5 s, fine around the 1 ms goal.
+prometheus::Histogram::BucketBoundaries overhead_buckets();
+
 /// Submit to first stage: 10 ms .. 4 h.
 prometheus::Histogram::BucketBoundaries queue_wait_buckets();
 

@@ -18,6 +18,11 @@ job_metrics::job_metrics(prometheus::Registry& r)
               .Name("kagent_stage_duration_seconds")
               .Help("Stage attempts by stage and outcome, from start to commit or failure.")
               .Register(r)),
+    overhead_(prometheus::BuildHistogram()
+                .Name("kagent_stage_overhead_seconds")
+                .Help("Committed stage attempts by stage: from the first request to the "
+                      "commit, minus the stage processes' own run time.")
+                .Register(r)),
     queue_wait_(prometheus::BuildHistogram()
                   .Name("kagent_queue_wait_seconds")
                   .Help("Time from a job's submission to the start of its first stage.")
@@ -36,6 +41,10 @@ job_metrics::job_metrics(prometheus::Registry& r)
 
 void job_metrics::observe_stage(const std::string& stage, const char* outcome, double seconds) {
   stages_.Add({{"stage", stage}, {"outcome", outcome}}, stage_buckets()).Observe(seconds);
+}
+
+void job_metrics::observe_overhead(const std::string& stage, double seconds) {
+  overhead_.Add({{"stage", stage}}, overhead_buckets()).Observe(seconds);
 }
 
 void job_metrics::observe_queue_wait(double seconds) {

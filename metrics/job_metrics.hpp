@@ -34,6 +34,9 @@ public:
   /// A stage attempt ended: how long it ran (its steps and the commit).
   void observe_stage(const std::string& stage, const char* outcome, double seconds);
 
+  /// A stage attempt committed; `seconds` of it were orchestration, not its processes.
+  void observe_overhead(const std::string& stage, double seconds);
+
   /// A new job's first stage started `seconds` after it was submitted.
   void observe_queue_wait(double seconds);
 
@@ -54,6 +57,7 @@ public:
 
 private:
   prometheus::Family<prometheus::Histogram>& stages_;
+  prometheus::Family<prometheus::Histogram>& overhead_;
   prometheus::Histogram& queue_wait_;
   prometheus::Family<prometheus::Counter>& retries_;
   prometheus::Family<prometheus::Counter>& cancels_;

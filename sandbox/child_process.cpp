@@ -20,9 +20,16 @@ struct child_process::shared {
   pid_t pid = -1;
   bool reaped = false; // guarded by mtx: after reaping, the pgid may be reused
   std::optional<stage_cgroup> cgroup; // used by the watcher only
+  int64_t spawned_us = 0;             // steady_us() before the fork
 };
 
 namespace {
+
+// sandbox/ links no kagent library: its own monotonic microseconds.
+int64_t steady_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
 
 /// Splits a byte stream into lines of at most max_child_line bytes.
 struct line_splitter {
@@ -115,6 +122,9 @@ void watch(std::shared_ptr<child_process::shared> sh, unique_fd out, unique_fd e
     if (!pump(fds, ls, on_line, 100))
       break;
   leader_exited(pid, true);
+  // The process's own run time ends here: what follows (draining, reaping,
+  // the cgroup) is the launcher's cost.
+  auto run_us = steady_us() - sh->spawned_us;
   {
     // Leftovers of the group would hold the pipes open: end them first.
     std::lock_guard<std::mutex> guard{sh->mtx};
@@ -140,6 +150,7 @@ void watch(std::shared_ptr<child_process::shared> sh, unique_fd out, unique_fd e
     sh->reaped = true;
   }
   child_exit ex;
+  ex.run_us = run_us;
   if (WIFSIGNALED(status))
     ex.signal = WTERMSIG(status);
   else
@@ -188,10 +199,12 @@ result<std::unique_ptr<child_process>> child_process::spawn(spawn_spec spec,
   spec.stderr_fd = err_w.get();
   if (cgroup)
     spec.cgroup_procs = cgroup->procs_files();
+  auto spawned_us = steady_us();
   auto pid = sandbox::spawn(spec);
   if (!pid)
     return fail(pid.error());
   auto sh = std::make_shared<shared>();
+  sh->spawned_us = spawned_us;
   sh->pid = *pid;
   sh->cgroup = std::move(cgroup);
   std::thread watcher{watch, sh, std::move(out_r), std::move(err_r), std::move(on_line),

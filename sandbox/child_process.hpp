@@ -32,6 +32,7 @@ struct child_exit {
   int32_t code = -1;
   int32_t signal = 0;
   cgroup_usage usage;
+  int64_t run_us = 0;  ///< from before the fork to the leader's exit
 };
 
 /// Called once on the watcher thread after the child was reaped.

@@ -172,6 +172,16 @@ def run_checks(c, srv, prom):
             f'kagent_stage_duration_seconds_count{{stage="{stage}",outcome="success"}}',
             lambda v: v >= want)
         c.equal(v, float(want), f"{stage} succeeded once per job that got there")
+        # Orchestration overhead: one sample per committed stage attempt, and
+        # never more than the attempt's whole duration.
+        o = prom.wait_value(f'kagent_stage_overhead_seconds_count{{stage="{stage}"}}',
+                            lambda v: v >= want)
+        c.equal(o, float(want), f"{stage} has one overhead sample per committed attempt")
+        over = prom.query(f'kagent_stage_overhead_seconds_sum{{stage="{stage}"}}')
+        spent = prom.query(f'kagent_stage_duration_seconds_sum{{stage="{stage}",'
+                           'outcome="success"}')
+        c.check(over and spent and 0 < over[0][1] <= spent[0][1] + 0.01,
+                f"{stage} overhead is positive and within its duration: {over} {spent}")
     total = prom.query('kagent_stage_duration_seconds_sum{stage="train",outcome="success"}')
     c.check(total and total[0][1] > 0, f"train stage time is recorded: {total}")
     failed_plan = prom.wait_value('kagent_stage_duration_seconds_count{stage="plan",'

@@ -133,6 +133,15 @@ CAF_TEST(the cursor hands out each event once in seq order across overlapping so
   CAF_CHECK_EQUAL(c.last(), 6);
 }
 
+CAF_TEST(the cursor hands out the next live event at once and holds one past a gap) {
+  event_cursor c{0};
+  CAF_CHECK_EQUAL(seqs(c.take({ev(1)})), std::vector<int64_t>{1});
+  CAF_CHECK(c.take({ev(1)}).empty());  // a duplicate
+  CAF_CHECK(c.take({ev(3)}).empty());  // waits for 2
+  CAF_CHECK_EQUAL(seqs(c.take({ev(2)})), range(2, 3));
+  CAF_CHECK_EQUAL(c.last(), 3);
+}
+
 CAF_TEST(snapshots are classified as state or progress changes) {
   auto a = rec("running", "plan", R"({"progress":0.3})");
   auto b = rec("running", "plan", R"({"progress":0.4})");

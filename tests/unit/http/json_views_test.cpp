@@ -5,6 +5,7 @@
 
 #include "core/clock.hpp"
 #include "http/json_views.hpp"
+#include "http/ws_frames.hpp"
 
 using namespace kagent;
 using namespace kagent::http;
@@ -179,4 +180,13 @@ CAF_TEST(health reports services queue and capacity) {
   doc = parse(health_json(h));
   CAF_CHECK_EQUAL(str(doc, "status"), "unhealthy");
   CAF_CHECK_EQUAL(str(doc["services"], "database"), "error: database unavailable");
+}
+
+CAF_TEST(a shared event frame is the event frame of the event asked for) {
+  job_event a{"job-a", 1, 1000, "train", "log", "one", -1};
+  auto b = a;
+  b.message = "two";  // same seq, other text: a respawned job renumbering
+  CAF_CHECK_EQUAL(shared_event_frame(a), event_frame(a));
+  CAF_CHECK_EQUAL(shared_event_frame(b), event_frame(b));
+  CAF_CHECK_EQUAL(shared_event_frame(a), event_frame(a));
 }
