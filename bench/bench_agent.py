@@ -10,7 +10,7 @@ markdown table and a summary line.
 
 Usage: bench/bench_agent.py SET_DIR [SET_DIR...]
   SET_DIR: a folder of competitions (<slug>/public, <slug>/private/answers.csv)
-           with grade.py and baselines.json, e.g. ../shared/competitions.
+           with grade.py and baselines.json, e.g. $KAGENT_SHARED_DIR/competitions.
 Env: KAGENT_BENCH_ONLY="slug slug" to run a subset; KAGENT_BENCH_EXTRA extra
      kagentd flags (space separated)."""
 import datetime
