@@ -129,35 +129,38 @@ resumable_job run_queue::pop() {
   return out;
 }
 
-std::optional<run_queue::taken> run_queue::take(const std::string& id) {
+std::optional<run_queue::list::iterator> run_queue::locate(const std::string& id) const {
   auto key = uuid_to_bytes(id);
   if (!key)
     return std::nullopt;
   auto i = index_.find(*key);
   if (i == index_.end())
     return std::nullopt;
-  auto at = i->second;
+  return i->second;
+}
+
+std::optional<run_queue::taken> run_queue::take(const std::string& id) {
+  auto found = locate(id);
+  if (!found)
+    return std::nullopt;
+  auto at = *found;
   taken out{at->full ? std::move(*at->full) : rebuild(*at), at->resumed};
   erase(at);
   return out;
 }
 
 std::optional<job_record> run_queue::find(const std::string& id) const {
-  auto key = uuid_to_bytes(id);
-  if (!key)
+  auto found = locate(id);
+  if (!found)
     return std::nullopt;
-  auto i = index_.find(*key);
-  if (i == index_.end())
-    return std::nullopt;
-  auto& e = *i->second;
+  auto& e = **found;
   if (e.full)
     return e.full->job;
   return rebuild(e).job;
 }
 
 bool run_queue::contains(const std::string& id) const {
-  auto key = uuid_to_bytes(id);
-  return key && index_.count(*key) > 0;
+  return locate(id).has_value();
 }
 
 } // namespace kagent

@@ -82,6 +82,8 @@ private:
 
   bool insert(list::iterator before, resumable_job r, bool resumed);
   resumable_job rebuild(const entry& e) const;
+  /// The entry of a queued id (not a UUID or not queued: none).
+  std::optional<list::iterator> locate(const std::string& id) const;
   void erase(list::iterator at);
 
   list entries_;
