@@ -17,11 +17,11 @@ RUNNING=${RUNNING:-1}
 KAGENTD=${KAGENTD:-$root/build/kagentd}
 POST_DURATION=${POST_DURATION:-$DURATION}
 STATUS_KINDS=${STATUS_KINDS:-}
-tmp=$(mktemp -d /tmp/kagent-bench.XXXXXX); chmod 755 "$tmp"
-mkdir -p "$tmp/mirror/noop/public"; echo "https://www.kaggle.com/competitions/noop" > "$tmp/mirror/noop/description.md"
-mkdir -p "$tmp/mirror/slow/public"; echo "https://www.kaggle.com/competitions/slow" > "$tmp/mirror/slow/description.md"
-echo "sleep analyze 3600" > "$tmp/mirror/slow/public/BEHAVIOR"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+source "$root/bench/lib.sh"
+tmp=$(bench_tmp bench)
+stub_competition "$tmp/mirror" noop
+stub_competition "$tmp/mirror" slow "sleep analyze 3600"
+port=$(free_port)
 "$KAGENTD" --port="$port" --data-dir="$tmp/data" --competitions="$tmp/mirror" \
   --stage-bin="$root/tests/fixtures/fake-stage" --python=/opt/kagent/kagent-stage \
   --max-queued=10000000 --max-running="$RUNNING" --log-level=warn "$@" > "$tmp/kagentd.log" 2>&1 &

@@ -20,18 +20,18 @@ SUBMITTERS=${SUBMITTERS:-10}
 KAGENTD=${KAGENTD:-$root/build/kagentd}
 e2e="$SEED_DIR/bench/e2e.py"
 [ -f "$e2e" ] || { echo "no $e2e: pass the reference stack's folder" >&2; exit 2; }
-tmp=$(mktemp -d /tmp/kagent-bench-jobs.XXXXXX); chmod 755 "$tmp"
+source "$root/bench/lib.sh"
+tmp=$(bench_tmp bench-jobs)
 pid=
 stop() { [ -n "$pid" ] && { kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }; pid=; }
 trap 'stop; rm -rf "$tmp"' EXIT
 # e2e.py submits https://www.kaggle.com/competitions/titanic: a no-op here.
-mkdir -p "$tmp/mirror/titanic/public"
-echo "https://www.kaggle.com/competitions/titanic" > "$tmp/mirror/titanic/description.md"
+stub_competition "$tmp/mirror" titanic
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 echo "load=$(cut -d' ' -f1-3 /proc/loadavg) commit=$(git -C "$root" rev-parse --short HEAD) date=$(date -u +%FT%TZ)"
 best=
 for r in $RUNNING; do
-  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  port=$(free_port)
   rm -rf "$tmp/data"
   # shellcheck disable=SC2086
   "$KAGENTD" --port="$port" --data-dir="$tmp/data" --competitions="$tmp/mirror" \

@@ -15,10 +15,10 @@ ROUNDS=${ROUNDS:-1}
 KAGENTD=${KAGENTD:-$root/build/kagentd}
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC') commit $(git -C "$root" rev-parse --short HEAD)" \
   "load $(cut -d' ' -f1 /proc/loadavg) CONNS=$CONNS DURATION=$DURATION KILL_AFTER=$KILL_AFTER"
-tmp=$(mktemp -d /tmp/kagent-kill9.XXXXXX); chmod 755 "$tmp"
-mkdir -p "$tmp/mirror/noop/public"
-echo "https://www.kaggle.com/competitions/noop" > "$tmp/mirror/noop/description.md"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+source "$root/bench/lib.sh"
+tmp=$(bench_tmp kill9)
+stub_competition "$tmp/mirror" noop
+port=$(free_port)
 pid=
 start() {
   "$KAGENTD" --port="$port" --data-dir="$tmp/data" --competitions="$tmp/mirror" \

@@ -10,11 +10,11 @@ DURATION=${DURATION:-10}
 CONNS=${CONNS:-"64 256"}
 MAX_QUEUED=${MAX_QUEUED:-64}
 KAGENTD=${KAGENTD:-$root/build/kagentd}
-tmp=$(mktemp -d /tmp/kagent-overload.XXXXXX); chmod 755 "$tmp"
-mkdir -p "$tmp/mirror/noop/public"; echo "https://www.kaggle.com/competitions/noop" > "$tmp/mirror/noop/description.md"
-mkdir -p "$tmp/mirror/slow/public"; echo "https://www.kaggle.com/competitions/slow" > "$tmp/mirror/slow/description.md"
-echo "sleep analyze 3600" > "$tmp/mirror/slow/public/BEHAVIOR"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+source "$root/bench/lib.sh"
+tmp=$(bench_tmp overload)
+stub_competition "$tmp/mirror" noop
+stub_competition "$tmp/mirror" slow "sleep analyze 3600"
+port=$(free_port)
 "$KAGENTD" --port="$port" --data-dir="$tmp/data" --competitions="$tmp/mirror" \
   --stage-bin="$root/tests/fixtures/fake-stage" --python=/opt/kagent/kagent-stage \
   --max-queued="$MAX_QUEUED" --max-running=1 --log-level=warn "$@" > "$tmp/kagentd.log" 2>&1 &

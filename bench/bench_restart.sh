@@ -17,10 +17,10 @@ echo "command: N=$N QUEUE_N=$QUEUE_N KAGENTD=$KAGENTD bench/bench_restart.sh $*"
 echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC') commit: $(git -C "$root" rev-parse --short HEAD)" \
      "kagentd: $KAGENTD (tree at $(git -C "$(dirname "$KAGENTD")/.." rev-parse --short HEAD 2>/dev/null))" \
      "load: $(cut -d' ' -f1-3 /proc/loadavg)"
-tmp=$(mktemp -d /tmp/kagent-bench-restart.XXXXXX); chmod 755 "$tmp"
-mkdir -p "$tmp/mirror/noop/public"
-echo "https://www.kaggle.com/competitions/noop" > "$tmp/mirror/noop/description.md"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+source "$root/bench/lib.sh"
+tmp=$(bench_tmp bench-restart)
+stub_competition "$tmp/mirror" noop
+port=$(free_port)
 pid=
 start_kagentd() {
   "$KAGENTD" --port="$port" --data-dir="$tmp/data" --competitions="$tmp/mirror" \

@@ -22,14 +22,11 @@ KAGENTD=${KAGENTD:-$root/build/kagentd}
 ulimit -n "$(ulimit -Hn)"
 need=$((N + 256))
 [ "$(ulimit -n)" -ge "$need" ] || { echo "ulimit -n $(ulimit -n) < $need" >&2; exit 2; }
-tmp=$(mktemp -d /tmp/kagent-bench-ws.XXXXXX); chmod 755 "$tmp"
-for c in ticker blocker; do
-  mkdir -p "$tmp/mirror/$c/public"
-  echo "https://www.kaggle.com/competitions/$c" > "$tmp/mirror/$c/description.md"
-done
-printf 'sleep analyze %s\nchatty analyze %s\n' "$TICKS" "$CHATTY" > "$tmp/mirror/ticker/public/BEHAVIOR"
-echo "sleep analyze 3600" > "$tmp/mirror/blocker/public/BEHAVIOR"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+source "$root/bench/lib.sh"
+tmp=$(bench_tmp bench-ws)
+stub_competition "$tmp/mirror" ticker "sleep analyze $TICKS" "chatty analyze $CHATTY"
+stub_competition "$tmp/mirror" blocker "sleep analyze 3600"
+port=$(free_port)
 "$KAGENTD" --port="$port" --data-dir="$tmp/data" --competitions="$tmp/mirror" \
   --stage-bin="$root/tests/fixtures/fake-stage" --python=/opt/kagent/kagent-stage \
   --max-running=1 --max-websockets=0 --max-websockets-per-client=0 --log-level=warn "$@" \
